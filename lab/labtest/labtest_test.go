@@ -1,0 +1,34 @@
+package labtest
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestWaitForAddrReturnsTheTrimmedAddress(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "addr")
+	if err := os.WriteFile(file, []byte("127.0.0.1:4242\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := waitForAddr(file, time.Second)
+	if err != nil || got != "127.0.0.1:4242" {
+		t.Fatalf("waitForAddr = %q, %v; want 127.0.0.1:4242", got, err)
+	}
+}
+
+func TestWaitForAddrGivesUpWithTheFileName(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "never")
+	_, err := waitForAddr(file, 20*time.Millisecond)
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("waitForAddr on a missing file: err = %v, want one wrapping os.ErrNotExist", err)
+	}
+	var te *timeoutError
+	if !errors.As(err, &te) || te.file != file {
+		t.Fatalf("error %v does not name %s", err, file)
+	}
+}
