@@ -1,0 +1,29 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"bytestream/lab/labtest"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the scripts run this step as the command `02-readfull`, spelled
+// like the folder so that a script line reads like the chapter's
+// `go run ./steps/02-readfull ...`.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"02-readfull": main,
+	})
+}
+
+// TestScripts runs the literate scripts in testdata/steps/02-readfull: the
+// commands chapter 02 shows, with their expected output.
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, testscript.Params{
+		Dir:  filepath.Join("..", "..", "testdata", "steps", "02-readfull"),
+		Cmds: labtest.Cmds(),
+	})
+}
