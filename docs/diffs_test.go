@@ -1,0 +1,187 @@
+// Package docs holds the course chapters. Its only Go code is this test,
+// which keeps the chapters' "what changed since the previous step" diffs
+// in step with the step folders.
+package docs
+
+import (
+	"bytes"
+	"flag"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/diffs from the step folders instead of checking them")
+
+// stepsDir is where the step folders live, seen from this package.
+const stepsDir = "../steps"
+
+// diffsDir is where the generated diffs are committed.
+const diffsDir = "diffs"
+
+// stepName matches a step folder, "03-framing", and captures its number.
+var stepName = regexp.MustCompile(`^(\d\d)-[a-z0-9-]+$`)
+
+// TestDiffs checks that every diff in docs/diffs matches the step folders.
+// Run `go test ./docs -run TestDiffs -update` (`make diffs`) to rewrite them.
+//
+// The rule, for whoever adds a step:
+//
+//   - Steps are the folders under steps/ named NN-name (two digits, a dash,
+//     a lowercase name). They are taken in order of name, and each one is
+//     compared with the one before it: 01-naive with 02-readfull gives
+//     docs/diffs/01-02.diff, and so on. A new folder gets its diff with no
+//     change here.
+//   - Only the step's program is compared: its .go files that are not
+//     _test.go files. Tests, testdata and other files are left out.
+//   - Files are paired by name: steps/01-naive/main.go with
+//     steps/02-readfull/main.go. A file only in the newer step shows as
+//     added (from /dev/null), one only in the older step as removed. Pairs
+//     come in order of file name. A step that is one main.go, like steps
+//     01 to 03, gives the simplest diff; keep a file's name from one step
+//     to the next so that its changes show as changes, not as a removal
+//     and an addition.
+//   - The diff is the unified diff of github.com/rogpeppe/go-internal/diff,
+//     which anchors on unique lines, so moved blocks read clearly.
+//
+// A diff file with no pair of steps behind it is stale too: the test fails
+// on it, and -update removes it.
+func TestDiffs(t *testing.T) {
+	t.Parallel()
+	steps, err := stepFolders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) < 2 {
+		t.Fatalf("found %d step folders in %s; want at least 2 to compare", len(steps), stepsDir)
+	}
+
+	want := make(map[string][]byte)
+	for i := 1; i < len(steps); i++ {
+		old, new := steps[i-1], steps[i]
+		text, err := stepDiff(old, new)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := stepName.FindStringSubmatch(old)[1] + "-" + stepName.FindStringSubmatch(new)[1] + ".diff"
+		want[name] = text
+	}
+
+	if *update {
+		if err := writeDiffs(want); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for name, text := range want {
+		got, err := os.ReadFile(filepath.Join(diffsDir, name))
+		if err != nil {
+			t.Errorf("%v: run `go test ./docs -run TestDiffs -update` to write it", err)
+			continue
+		}
+		if !bytes.Equal(got, text) {
+			t.Errorf("docs/diffs/%s is stale: the step folders changed since it was written; "+
+				"run `go test ./docs -run TestDiffs -update`", name)
+		}
+	}
+	committed, err := filepath.Glob(filepath.Join(diffsDir, "*.diff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range committed {
+		if _, ok := want[filepath.Base(path)]; !ok {
+			t.Errorf("%s compares no two consecutive steps; run `go test ./docs -run TestDiffs -update` to remove it", path)
+		}
+	}
+}
+
+// stepFolders lists the step folders in order.
+func stepFolders() ([]string, error) {
+	entries, err := os.ReadDir(stepsDir)
+	if err != nil {
+		return nil, err
+	}
+	var steps []string
+	for _, e := range entries {
+		if e.IsDir() && stepName.MatchString(e.Name()) {
+			steps = append(steps, e.Name())
+		}
+	}
+	return steps, nil // os.ReadDir sorts by name
+}
+
+// stepDiff is the diff from step old to step new, file by file.
+func stepDiff(old, new string) ([]byte, error) {
+	oldFiles, err := programFiles(old)
+	if err != nil {
+		return nil, err
+	}
+	newFiles, err := programFiles(new)
+	if err != nil {
+		return nil, err
+	}
+	both := maps.Clone(oldFiles)
+	maps.Copy(both, newFiles)
+	var out bytes.Buffer
+	for _, name := range slices.Sorted(maps.Keys(both)) {
+		oldName, newName := "steps/"+old+"/"+name, "steps/"+new+"/"+name
+		if _, ok := oldFiles[name]; !ok {
+			oldName = "/dev/null"
+		}
+		if _, ok := newFiles[name]; !ok {
+			newName = "/dev/null"
+		}
+		out.Write(diff.Diff(oldName, oldFiles[name], newName, newFiles[name]))
+	}
+	return out.Bytes(), nil
+}
+
+// programFiles reads a step's non-test .go files, by file name.
+func programFiles(step string) (map[string][]byte, error) {
+	paths, err := filepath.Glob(filepath.Join(stepsDir, step, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	files := make(map[string][]byte)
+	for _, path := range paths {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Base(path)] = data
+	}
+	return files, nil
+}
+
+// writeDiffs makes docs/diffs hold exactly the diffs in want.
+func writeDiffs(want map[string][]byte) error {
+	if err := os.MkdirAll(diffsDir, 0o755); err != nil {
+		return err
+	}
+	committed, err := filepath.Glob(filepath.Join(diffsDir, "*.diff"))
+	if err != nil {
+		return err
+	}
+	for _, path := range committed {
+		if _, ok := want[filepath.Base(path)]; !ok {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	for name, text := range want {
+		if err := os.WriteFile(filepath.Join(diffsDir, name), text, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
