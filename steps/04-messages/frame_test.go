@@ -33,7 +33,7 @@ func readAll(t *testing.T, r io.Reader) []frame {
 	t.Helper()
 	var frames []frame
 	for {
-		typ, payload, err := readFrame(r)
+		typ, payload, err := readFrame(r, maxPayloadSize)
 		if err == io.EOF {
 			return frames
 		}
@@ -85,11 +85,11 @@ func TestReadFrameTellsACleanEndFromATruncatedFrame(t *testing.T) {
 	}{
 		{"nothing at all is a clean end", nil, io.EOF},
 		{"three header bytes are truncated", whole[:3], io.ErrUnexpectedEOF},
-		{"a header without its payload is truncated", whole[:headerLen], io.ErrUnexpectedEOF},
-		{"half a payload is truncated", whole[:headerLen+1], io.ErrUnexpectedEOF},
+		{"a header without its payload is truncated", whole[:headerSize], io.ErrUnexpectedEOF},
+		{"half a payload is truncated", whole[:headerSize+1], io.ErrUnexpectedEOF},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := readFrame(bytes.NewReader(tc.input))
+			_, _, err := readFrame(bytes.NewReader(tc.input), maxPayloadSize)
 			if !errors.Is(err, tc.want) {
 				t.Errorf("err = %v, want %v", err, tc.want)
 			}
@@ -103,7 +103,7 @@ func TestReadFrameRefusesA4GiBLengthWithoutAllocating(t *testing.T) {
 	header := []byte{0xff, 0xff, 0xff, 0xff, byte(typeData)}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, _, err := readFrame(bytes.NewReader(header))
+	_, _, err := readFrame(bytes.NewReader(header), maxPayloadSize)
 	runtime.ReadMemStats(&after)
 	if !errors.Is(err, errTooLarge) {
 		t.Fatalf("err = %v, want errTooLarge", err)

@@ -140,9 +140,9 @@ func handle(conn net.Conn, out, logger *log.Logger) {
 	in := bufio.NewReader(conn)
 	var total uint64 // TEXT and DATA payload bytes accepted: what ACK reports
 	for {
-		t, payload, err := readFrame(in)
+		t, payload, err := readFrame(in, maxPayloadSize)
 		if err == io.EOF {
-			logger.Printf("%s: connection closed", peer)
+			logger.Printf("%s: connection closed cleanly, at a frame boundary", peer)
 			return
 		}
 		if err != nil {
@@ -207,11 +207,12 @@ func printRequest(out *log.Logger, t msgType, payload []byte) {
 //	+--------+--------+--------+--------+--------+---------------------+
 //
 // The length counts the payload only, so an empty PING is five bytes.
-const headerLen = 5
+const headerSize = 5
 
-// maxPayload is the largest payload readFrame accepts. It is checked before
-// anything is allocated, so a peer that declares 4 GiB costs us nothing.
-const maxPayload = 16 << 20
+// maxPayloadSize is the largest payload the server accepts, the 16 MiB of
+// PROTOCOL.md. readFrame checks it before allocating anything, so a peer
+// that declares 4 GiB costs the server nothing.
+const maxPayloadSize = 16 << 20
 
 // msgType is the type byte. A named type lets %s print it by name.
 type msgType byte
@@ -244,31 +245,35 @@ func (t msgType) String() string {
 // errTooLarge reports a declared length above maxPayload.
 var errTooLarge = errors.New("frame too large")
 
-// readFrame reads exactly one frame: five header bytes, then exactly
-// `length` payload bytes, however the stream happens to be cut. It returns
-// io.EOF only when the stream ends cleanly between two frames; an end
-// inside a frame is io.ErrUnexpectedEOF.
-func readFrame(r io.Reader) (msgType, []byte, error) {
-	var header [headerLen]byte
-	if _, err := io.ReadFull(r, header[:]); err != nil {
-		if err == io.EOF {
-			return 0, nil, io.EOF
-		}
+// readFrame reads one frame and returns its type and payload, of at most
+// max bytes. It is step 03's readFrame with one more header byte: the
+// header is read whole before the type means anything, so a frame cut
+// anywhere is still told apart from a clean end between frames.
+func readFrame(r io.Reader, max int) (msgType, []byte, error) {
+	var header [headerSize]byte
+	n, err := io.ReadFull(r, header[:])
+	switch {
+	case err == io.EOF:
+		return 0, nil, io.EOF
+	case err == io.ErrUnexpectedEOF:
+		return 0, nil, fmt.Errorf("truncated frame: %d of %d header bytes: %w", n, headerSize, err)
+	case err != nil:
 		return 0, nil, fmt.Errorf("read header: %w", err)
 	}
-	length := binary.BigEndian.Uint32(header[0:4])
+	size := binary.BigEndian.Uint32(header[0:4])
 	t := msgType(header[4])
 
-	// Check the length before allocating: the header is four bytes anyone
+	// Check the length before allocating: the header is five bytes anyone
 	// can send, and make([]byte, 4<<30) is not a request to honour.
-	if length > maxPayload {
-		return t, nil, fmt.Errorf("%w: %d bytes > limit %d", errTooLarge, length, maxPayload)
+	if uint64(size) > uint64(max) {
+		return t, nil, fmt.Errorf("%w: %d bytes > limit %d", errTooLarge, size, max)
 	}
-	payload := make([]byte, length)
-	if _, err := io.ReadFull(r, payload); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF // the header promised a payload
-		}
+	payload := make([]byte, size)
+	n, err = io.ReadFull(r, payload)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return t, nil, fmt.Errorf("truncated %s frame: %d of %d payload bytes: %w", t, n, size, io.ErrUnexpectedEOF)
+	case err != nil:
 		return t, nil, fmt.Errorf("read %s payload: %w", t, err)
 	}
 	return t, payload, nil
@@ -278,10 +283,10 @@ func readFrame(r io.Reader) (msgType, []byte, error) {
 // arrive just as well, since TCP keeps bytes in order, but one Write is one
 // system call and never leaves a lone header waiting for its payload.
 func writeFrame(w io.Writer, t msgType, payload []byte) error {
-	frame := make([]byte, headerLen+len(payload))
+	frame := make([]byte, headerSize+len(payload))
 	binary.BigEndian.PutUint32(frame[0:4], uint32(len(payload)))
 	frame[4] = byte(t)
-	copy(frame[headerLen:], payload)
+	copy(frame[headerSize:], payload)
 	if _, err := w.Write(frame); err != nil {
 		return fmt.Errorf("write %s frame: %w", t, err)
 	}
@@ -365,7 +370,7 @@ func roundTrip(conn net.Conn, in io.Reader, req request) (msgType, []byte, error
 	if err := writeFrame(conn, req.t, req.payload); err != nil {
 		return 0, nil, err
 	}
-	t, answer, err := readFrame(in)
+	t, answer, err := readFrame(in, maxPayloadSize)
 	if err == io.EOF {
 		return 0, nil, fmt.Errorf("the server hung up instead of answering %s", req.t)
 	}
@@ -432,7 +437,7 @@ func finish(conn net.Conn, in io.Reader) error {
 	if err := half.CloseWrite(); err != nil {
 		return fmt.Errorf("finish: %w", err)
 	}
-	t, answer, err := readFrame(in)
+	t, answer, err := readFrame(in, maxPayloadSize)
 	if err == io.EOF {
 		return nil
 	}

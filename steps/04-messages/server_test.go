@@ -92,7 +92,7 @@ func (c *client) send(typ msgType, payload string) {
 // receive reads one answer.
 func (c *client) receive() frame {
 	c.t.Helper()
-	typ, payload, err := readFrame(c.in)
+	typ, payload, err := readFrame(c.in, maxPayloadSize)
 	if err != nil {
 		c.t.Fatalf("reading an answer: %v", err)
 	}
@@ -117,7 +117,7 @@ func TestTextIsAckedWithTheRunningTotal(t *testing.T) {
 	c := dial(t, addr)
 	c.send(typeText, "hello")
 	// PROTOCOL.md's example answer, byte for byte: ACK 5.
-	raw := make([]byte, headerLen+8)
+	raw := make([]byte, headerSize+8)
 	if _, err := io.ReadFull(c.in, raw); err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestAnOversizedFrameEndsOnlyThatConnection(t *testing.T) {
 	other := dial(t, addr)
 	hostile := dial(t, addr)
 	hostile.conn.Write([]byte{0xff, 0xff, 0xff, 0xff, byte(typeData)})
-	if _, _, err := readFrame(hostile.in); err != io.EOF {
+	if _, _, err := readFrame(hostile.in, maxPayloadSize); err != io.EOF {
 		t.Errorf("after a 4 GiB header the client read %v, want the server to hang up (EOF)", err)
 	}
 	if got := other.ask(typeText, "still here"); got != ack(10) {
@@ -282,10 +282,10 @@ func TestATruncatedFrameIsNotLoggedAsACleanClose(t *testing.T) {
 	c := dial(t, addr)
 	c.conn.Write(encode(t, typeText, "hello")[:7])
 	c.conn.(*net.TCPConn).CloseWrite()
-	if _, _, err := readFrame(c.in); err != io.EOF {
+	if _, _, err := readFrame(c.in, maxPayloadSize); err != io.EOF {
 		t.Fatalf("client read %v, want EOF", err)
 	}
-	if got := logs.String(); !strings.Contains(got, "read TEXT payload: unexpected EOF") || strings.Contains(got, "connection closed") {
+	if got := logs.String(); !strings.Contains(got, "truncated TEXT frame: 2 of 5 payload bytes") || strings.Contains(got, "closed cleanly") {
 		t.Errorf("server log should report the truncated TEXT frame, not a clean close:\n%s", got)
 	}
 }
