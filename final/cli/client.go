@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"bytestream/final/client"
+	"bytestream/final/frame"
+	"bytestream/final/server"
+	"bytestream/final/units"
+)
+
+// messages is the repeatable -message flag.
+type messages []string
+
+func (m *messages) String() string     { return fmt.Sprint(*m) }
+func (m *messages) Set(s string) error { *m = append(*m, s); return nil }
+
+// clientJob is what one `final client` run was asked to do, in order:
+// messages, then pings, then data.
+type clientJob struct {
+	messages  messages
+	pings     int
+	dataSize  size
+	dataCount int
+}
+
+// runClient is `final client`: it prints each answer on stdout; an ERROR
+// answer is printed too, and makes the exit code 1.
+func runClient(args []string) int {
+	fs := newFlagSet("client", "[-addr host:port] -message text... | -ping N | -data size [-count N]")
+	addr := fs.String("addr", server.DefaultAddr, "server `address`")
+	var job clientJob
+	fs.Var(&job.messages, "message", "send `text` as a TEXT frame and print the ACK (repeatable)")
+	fs.IntVar(&job.pings, "ping", 0, "send `N` PINGs one at a time, print each round trip and a summary")
+	fs.Var(&job.dataSize, "data", "send DATA frames of this `size` (e.g. 1MiB), pipelined, and print the rate")
+	fs.IntVar(&job.dataCount, "count", 1, "how many DATA frames -data sends")
+	if exit, ok := parse(fs, args); !ok {
+		return exit
+	}
+	if err := job.check(fs); err != nil {
+		return usageError(fs, "%v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	c, err := client.Dial(ctx, *addr)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "final client: %v\n", err)
+		return 1
+	}
+	defer c.Close()
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	if err := job.run(c, out); err != nil {
+		out.Flush()
+		var serr *client.ServerError
+		if errors.As(err, &serr) {
+			fmt.Fprintf(out, "ERROR %s\n", serr.Text)
+			return 1
+		}
+		fmt.Fprintf(os.Stderr, "final client: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func (j *clientJob) check(fs *flag.FlagSet) error {
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	switch {
+	case j.pings < 0:
+		return errors.New("-ping must not be negative")
+	case j.dataCount < 1:
+		return errors.New("-count must be at least 1")
+	case len(j.messages) == 0 && j.pings == 0 && !dataSet:
+		return errors.New("nothing to send: give -message, -ping or -data")
+	}
+	if !dataSet {
+		j.dataCount = 0
+	}
+	return nil
+}
+
+func (j *clientJob) run(c *client.Conn, out *bufio.Writer) error {
+	for _, m := range j.messages {
+		total, err := c.Text(m)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "ACK %d\n", total)
+	}
+	if j.pings > 0 {
+		if err := pings(c, j.pings, out); err != nil {
+			return err
+		}
+	}
+	if j.dataCount > 0 {
+		return data(c, int(j.dataSize), j.dataCount, out)
+	}
+	return nil
+}
+
+// pings measures n round trips, one at a time; each PING carries its
+// sequence number, so a PONG that answered the wrong PING is caught.
+func pings(c *client.Conn, n int, out io.Writer) error {
+	rtts := make([]time.Duration, n)
+	var seq [8]byte
+	for i := range n {
+		binary.BigEndian.PutUint64(seq[:], uint64(i+1))
+		rtt, err := c.Ping(seq[:])
+		if err != nil {
+			return fmt.Errorf("ping %d: %w", i+1, err)
+		}
+		rtts[i] = rtt
+		fmt.Fprintf(out, "PONG %d rtt %v\n", i+1, round(rtt))
+	}
+	slices.Sort(rtts)
+	fmt.Fprintf(out, "ping: %d round trips: min %v p50 %v p99 %v max %v\n",
+		n, round(rtts[0]), round(percentile(rtts, 50)), round(percentile(rtts, 99)), round(rtts[n-1]))
+	return nil
+}
+
+// percentile returns the nearest-rank p-th percentile of sorted.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 * n)
+	return sorted[max(rank, 1)-1]
+}
+
+// round keeps three significant digits or so: 23.4µs, not 23.456789µs.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	case d >= 10*time.Microsecond:
+		return d.Round(100 * time.Nanosecond)
+	default:
+		return d.Round(10 * time.Nanosecond)
+	}
+}
+
+// data sends count DATA frames of size bytes from one goroutine while this
+// one reads the ACKs, the way a pipelining client should, and prints the
+// last total and the rate.
+func data(c *client.Conn, size, count int, out io.Writer) error {
+	payload := make([]byte, size)
+	start := time.Now()
+	sent := make(chan error, 1)
+	go func() {
+		for range count {
+			if err := c.Send(frame.Data, payload); err != nil {
+				sent <- err
+				return
+			}
+		}
+		sent <- c.Flush()
+	}()
+	abandon := func(err error) error {
+		c.Close() // unblocks the sender
+		<-sent
+		return err
+	}
+	var total uint64
+	for i := range count {
+		h, p, err := c.Receive()
+		if err != nil {
+			return abandon(err)
+		}
+		if h.Type != frame.Ack {
+			return abandon(fmt.Errorf("DATA %d answered with %s, want ACK", i+1, h.Type))
+		}
+		if total, err = frame.AckTotal(p); err != nil {
+			return abandon(err)
+		}
+	}
+	elapsed := time.Since(start)
+	if err := <-sent; err != nil {
+		return err
+	}
+	mib := float64(size) * float64(count) / float64(units.MiB)
+	fmt.Fprintf(out, "DATA %d × %s: ACK total %d in %v, %.1f MiB/s\n",
+		count, units.FormatSize(int64(size)), total, elapsed.Round(time.Millisecond), mib/elapsed.Seconds())
+	return nil
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"bytestream/final/frame"
+	"bytestream/final/logging"
+	"bytestream/final/server"
+)
+
+// runServer is `final server`: listen, serve until SIGINT or SIGTERM, then
+// shut down gracefully.
+func runServer(args []string) int {
+	fs := newFlagSet("server", "[flags]")
+	addr := fs.String("addr", server.DefaultAddr, "TCP `address` to listen on (port 0 picks a free port)")
+	addrFile := fs.String("addr-file", "", "once listening, write the address to `file` (atomically), for scripts")
+	maxPayload := size(frame.DefaultMaxPayload)
+	fs.Var(&maxPayload, "max-payload", "largest frame payload accepted, e.g. 64KiB or 16MiB")
+	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "close a connection with no frame started for this long")
+	frameTimeout := fs.Duration("frame-timeout", server.DefaultFrameTimeout, "time a started frame has to arrive completely")
+	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "close a connection whose client stops reading for this long")
+	maxConns := fs.Int("max-conns", 0, "refuse connections beyond this many at once (0 = no limit)")
+	grace := fs.Duration("grace", server.DefaultShutdownGrace, "on SIGINT/SIGTERM, time open connections get to finish")
+	verbose := fs.Bool("v", false, "log every frame received and sent")
+	var color logging.ColorMode
+	fs.Var(&color, "color", "colour the log: auto (on a terminal, unless NO_COLOR is set), always or never")
+	if exit, ok := parse(fs, args); !ok {
+		return exit
+	}
+	for _, d := range []struct {
+		name string
+		val  time.Duration
+	}{{"idle-timeout", *idle}, {"frame-timeout", *frameTimeout}, {"write-timeout", *writeTimeout}, {"grace", *grace}} {
+		if d.val <= 0 {
+			return usageError(fs, "-%s must be positive, not %v", d.name, d.val)
+		}
+	}
+	if maxPayload < 1 {
+		return usageError(fs, "-max-payload must be at least 1 B")
+	}
+	if *maxConns < 0 {
+		return usageError(fs, "-max-conns must not be negative")
+	}
+
+	log := logging.New(os.Stderr, color)
+	log.SetVerbose(*verbose)
+	srv := &server.Server{
+		MaxPayload:    int(maxPayload),
+		IdleTimeout:   *idle,
+		FrameTimeout:  *frameTimeout,
+		WriteTimeout:  *writeTimeout,
+		MaxConns:      *maxConns,
+		ShutdownGrace: *grace,
+		Logger:        log,
+	}
+	return serveUntilSignal(srv, *addr, *addrFile, log)
+}
+
+func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Logger) int {
+	// Catch signals before announcing the address: a script that reads the
+	// address file and sends SIGINT at once must get a graceful shutdown.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Errorf("%v", err)
+		return 1
+	}
+	if addrFile != "" {
+		if err := writeFileAtomic(addrFile, []byte(l.Addr().String()+"\n")); err != nil {
+			l.Close()
+			log.Errorf("write address file: %v", err)
+			return 1
+		}
+		defer os.Remove(addrFile)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+
+	select {
+	case err := <-served:
+		log.Errorf("serve: %v", err)
+		return 1
+	case <-ctx.Done():
+	}
+	stop() // a second Ctrl-C now kills the process the usual way
+	log.Printf("shutting down: finishing open connections (grace %v)", srv.ShutdownGrace)
+	err = srv.GracefulShutdown()
+	<-served
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warnf("shutdown forced: connections still busy after the grace period were closed")
+		return 1
+	}
+	if err != nil {
+		log.Errorf("shutdown: %v", err)
+		return 1
+	}
+	log.Printf("shutdown clean")
+	return 0
+}

@@ -1,0 +1,271 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"bytestream/final/frame"
+	"bytestream/final/logging"
+	"bytestream/final/units"
+)
+
+// Buffer sizes per connection. The read buffer holds about a hundred small
+// frames, so a pipelining client costs one system call per hundred frames;
+// payloads larger than it bypass it. Both stay small so that ten thousand
+// idle connections cost megabytes, not a gigabyte.
+const (
+	readBufferSize  = 8 << 10
+	writeBufferSize = 4 << 10
+)
+
+// conn is one client connection, served by one goroutine.
+type conn struct {
+	srv *Server
+	nc  net.Conn
+	id  uint64
+	log logging.Conn
+	r   *frame.Reader
+	w   *frame.Writer
+
+	idleTimeout, frameTimeout, writeTimeout time.Duration
+
+	// Read by network.go when the reader must wait for the client.
+	atBoundary    bool      // the next byte read starts a new frame
+	frameDeadline time.Time // zero until the current frame first waits
+	writeDeadline time.Time
+
+	mu   sync.Mutex // guards idle against Shutdown's wakeIfIdle
+	idle bool
+
+	// The connection's story, told in the close line.
+	start     time.Time
+	total     uint64 // accepted TEXT and DATA payload bytes: the ACK total
+	framesIn  int
+	bytesIn   int64
+	framesOut int
+}
+
+func newConn(s *Server, nc net.Conn, id uint64) *conn {
+	c := &conn{
+		srv:          s,
+		nc:           nc,
+		id:           id,
+		log:          s.Logger.Conn(id),
+		w:            frame.NewWriterSize(nc, writeBufferSize),
+		idleTimeout:  orDefault(s.IdleTimeout, DefaultIdleTimeout),
+		frameTimeout: orDefault(s.FrameTimeout, DefaultFrameTimeout),
+		writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
+		start:        time.Now(),
+	}
+	c.r = frame.NewReaderSize(readerFunc(c.readNetwork), readBufferSize)
+	c.r.MaxPayload = s.MaxPayload
+	return c
+}
+
+// ending says why a connection closed and how to tell it.
+type ending struct {
+	why     string
+	clean   bool   // an expected end: logged as information, not a warning
+	errText string // if set, sent to the client in an ERROR frame first
+}
+
+// serve runs the connection until it ends, and never lets a panic escape:
+// one broken connection must not take the server down.
+func (c *conn) serve() {
+	defer c.srv.forget(c)
+	defer func() {
+		if p := recover(); p != nil {
+			c.nc.Close()
+			c.log.Errorf("panic: %v; connection closed\n%s", p, debug.Stack())
+			c.srv.setState(c.nc, StateClosed)
+		}
+	}()
+	c.log.Printf("connected from %s", c.nc.RemoteAddr())
+	c.close(c.run())
+}
+
+// run reads and answers frames until the connection must end.
+func (c *conn) run() ending {
+	for {
+		// After Shutdown, answer only what has fully arrived.
+		if c.srv.inShutdown.Load() && !c.r.FrameBuffered() {
+			return ending{why: "server shutting down", clean: true}
+		}
+		c.atBoundary = c.r.Buffered() == 0
+		c.frameDeadline = time.Time{}
+		h, err := c.r.ReadHeader()
+		if err == nil {
+			err = c.answer(h)
+		}
+		if err != nil {
+			return c.failure(err)
+		}
+	}
+}
+
+// answer reads the payload of the frame whose header is h and queues its
+// one answer. Message errors are answered here and return nil: the
+// connection carries on.
+func (c *conn) answer(h frame.Header) error {
+	c.framesIn++
+	c.bytesIn += frame.HeaderLen + int64(h.Length)
+	switch h.Type {
+	case frame.Data:
+		// DATA only needs counting: its bytes are skipped, never copied.
+		n, err := c.r.DiscardPayload()
+		if err != nil {
+			return err
+		}
+		if c.log.Verbose() {
+			c.log.Recv("DATA %dB", n)
+		}
+		c.total += uint64(n)
+		return c.ack()
+	case frame.Text:
+		p, err := c.r.ReadPayload()
+		if err != nil {
+			return err
+		}
+		if c.log.Verbose() {
+			c.log.Recv("TEXT %dB %s", len(p), logging.Preview(p))
+		}
+		if !utf8.Valid(p) {
+			return c.refuse(invalidUTF8(p))
+		}
+		c.total += uint64(len(p))
+		return c.ack()
+	case frame.Ping:
+		p, err := c.r.ReadPayload()
+		if err != nil {
+			return err
+		}
+		if c.log.Verbose() {
+			c.log.Recv("PING %dB", len(p))
+		}
+		if err := c.w.WriteFrame(frame.Pong, p); err != nil {
+			return &writeError{err}
+		}
+		c.framesOut++
+		if c.log.Verbose() {
+			c.log.Sent("PONG %dB", len(p))
+		}
+		return nil
+	default:
+		n, err := c.r.DiscardPayload()
+		if err != nil {
+			return err
+		}
+		if c.log.Verbose() {
+			c.log.Recv("%s %dB", h.Type, n)
+		}
+		return c.refuse(wrongType(h.Type))
+	}
+}
+
+func (c *conn) ack() error {
+	if err := c.w.WriteAck(c.total); err != nil {
+		return &writeError{err}
+	}
+	c.framesOut++
+	if c.log.Verbose() {
+		c.log.Sent("ACK %d", c.total)
+	}
+	return nil
+}
+
+// refuse answers a message error: the frame was read completely, so the
+// stream is still in step and the connection stays open.
+func (c *conn) refuse(text string) error {
+	if err := c.w.WriteFrame(frame.Error, []byte(text)); err != nil {
+		return &writeError{err}
+	}
+	c.framesOut++
+	if c.log.Verbose() {
+		c.log.Sent("ERROR %q", text)
+	}
+	c.log.Warnf("rejected frame, connection kept: %s", text)
+	return nil
+}
+
+func wrongType(t frame.Type) string {
+	if t.Known() {
+		return fmt.Sprintf("unexpected %s frame: only the server sends %s", t, t)
+	}
+	return fmt.Sprintf("unknown message type %s", t)
+}
+
+func invalidUTF8(p []byte) string {
+	at := 0
+	for at < len(p) {
+		r, size := utf8.DecodeRune(p[at:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		at += size
+	}
+	return fmt.Sprintf("TEXT payload is not valid UTF-8 (byte 0x%02x at offset %d)", p[at], at)
+}
+
+// failure turns the error that stopped the loop into the connection's
+// ending.
+func (c *conn) failure(err error) ending {
+	var (
+		tooLarge  *frame.TooLargeError
+		truncated *frame.TruncatedError
+		timeout   *timeoutError
+		werr      *writeError
+	)
+	switch {
+	case err == io.EOF:
+		return ending{why: "client closed its side", clean: true}
+	case errors.Is(err, errShutdown):
+		return ending{why: "server shutting down", clean: true}
+	case errors.As(err, &tooLarge):
+		return ending{why: tooLarge.Error(), errText: tooLarge.Error()}
+	case errors.As(err, &timeout) && timeout.idle:
+		return ending{why: "idle timeout: " + timeout.Error()}
+	case errors.As(err, &timeout):
+		return ending{why: "frame timeout: " + err.Error(), errText: "frame timeout: " + err.Error()}
+	case errors.As(err, &truncated):
+		return ending{why: truncated.Error() + " (client closed mid-frame)"}
+	case errors.As(err, &werr):
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return ending{why: "client stopped reading: write timeout after " + c.writeTimeout.String()}
+		}
+		return ending{why: werr.Error()}
+	default:
+		return ending{why: err.Error()}
+	}
+}
+
+// close flushes what the client is owed, sends the ERROR of a framing error,
+// closes the socket and logs the connection's summary.
+func (c *conn) close(e ending) {
+	if e.errText != "" {
+		c.w.WriteFrame(frame.Error, []byte(e.errText))
+		c.framesOut++
+		if c.log.Verbose() {
+			c.log.Sent("ERROR %q", e.errText)
+		}
+	}
+	if c.w.Buffered() > 0 {
+		c.nc.SetWriteDeadline(time.Now().Add(c.writeTimeout))
+		c.w.Flush()
+	}
+	c.nc.Close()
+	c.srv.setState(c.nc, StateClosed)
+	summary := fmt.Sprintf("%d frames in (%s), %d answers, ACK total %d, %v",
+		c.framesIn, units.FormatSize(c.bytesIn), c.framesOut, c.total, time.Since(c.start).Round(time.Microsecond))
+	if e.clean {
+		c.log.Printf("closed: %s; %s", e.why, summary)
+	} else {
+		c.log.Warnf("closed: %s; %s", e.why, summary)
+	}
+}

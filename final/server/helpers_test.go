@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/nettest"
+
+	"bytestream/final/client"
+	"bytestream/final/logging"
+	"bytestream/final/server"
+)
+
+// mustFinish bounds every wait in these tests: generous for a loaded
+// 2-core CI machine, and never part of what a test asserts.
+const mustFinish = 20 * time.Second
+
+// syncBuffer is a log destination tests can read while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// running is a server started by start, with its log.
+type running struct {
+	srv  *server.Server
+	addr string
+	log  *syncBuffer
+	done chan error // Serve's result
+}
+
+// start serves srv on a fresh loopback listener and shuts it down when the
+// test ends, checking that Serve then returns ErrServerClosed.
+func start(t *testing.T, srv *server.Server) *running {
+	t.Helper()
+	l, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := &running{srv: srv, addr: l.Addr().String(), log: &syncBuffer{}, done: make(chan error, 1)}
+	if srv.Logger == nil {
+		srv.Logger = logging.New(rs.log, logging.Never)
+		srv.Logger.SetVerbose(true)
+	}
+	go func() { rs.done <- srv.Serve(l) }()
+	t.Cleanup(func() { rs.stop(t) })
+	return rs
+}
+
+// stop shuts the server down (again, harmlessly, if the test already did)
+// and checks how Serve ended.
+func (rs *running) stop(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
+	defer cancel()
+	if err := rs.srv.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	select {
+	case err := <-rs.done:
+		if !errors.Is(err, server.ErrServerClosed) {
+			t.Errorf("Serve returned %v, want ErrServerClosed", err)
+		}
+		rs.done <- err // for a second stop
+	case <-time.After(mustFinish):
+		t.Error("Serve did not return after Shutdown")
+	}
+}
+
+// dial connects a client and closes it when the test ends.
+func dial(t *testing.T, addr string) *client.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
+	defer cancel()
+	c, err := client.Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// dialRaw opens a plain TCP connection with a deadline that turns a hang
+// into a failure.
+func dialRaw(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	nc, err := net.DialTimeout("tcp", addr, mustFinish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc.SetDeadline(time.Now().Add(mustFinish))
+	t.Cleanup(func() { nc.Close() })
+	return nc
+}
