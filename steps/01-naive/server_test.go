@@ -6,6 +6,8 @@ import (
 	"io"
 	"log"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -95,5 +97,29 @@ func TestServerPrintsOneMergedMessageWhenWritesCoalesce(t *testing.T) {
 	want := "received \"helloworld\"\n"
 	if got := out.String(); got != want {
 		t.Errorf("server printed\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestServerSplitsAMessageLongerThanItsBuffer needs no lab: Read never
+// returns more than the buffer holds, so a message of 3000 bytes takes at
+// least three Reads of 1024, and the naive server prints at least three
+// "messages", whatever the kernel does.
+func TestServerSplitsAMessageLongerThanItsBuffer(t *testing.T) {
+	t.Parallel()
+	addr, out := startServer(t, shape.Options{})
+	long := strings.Repeat("x", 3000)
+	sendOver(t, addr, long)
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	var joined strings.Builder
+	for _, line := range lines {
+		msg, err := strconv.Unquote(strings.TrimPrefix(line, "received "))
+		if err != nil {
+			t.Fatalf("server printed %q: %v", line, err)
+		}
+		joined.WriteString(msg)
+	}
+	if len(lines) < 3 || joined.String() != long {
+		t.Errorf("server printed %d lines holding %d bytes; want at least 3 lines holding the 3000 bytes sent",
+			len(lines), joined.Len())
 	}
 }
