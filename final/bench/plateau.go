@@ -4,10 +4,10 @@ package bench
 // having reached the plateau.
 const plateauShare = 0.90
 
-// Plateau returns the smallest payload size whose rate reaches 90% of the
+// PlateauSize returns the smallest payload size whose rate reaches 90% of the
 // best rate among rows, and false when rows is empty or no rate is
 // positive. Rows may come in any order.
-func Plateau(rows []Point) (int, bool) {
+func PlateauSize(rows []Point) (int, bool) {
 	var best float64
 	for _, r := range rows {
 		best = max(best, r.Rate)

@@ -150,9 +150,9 @@ func TestPlateau(t *testing.T) {
 		{"is absent when every rate is zero", []Point{{64, 0}}, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, found := Plateau(tc.rows)
+			got, found := PlateauSize(tc.rows)
 			if got != tc.want || found != tc.found {
-				t.Errorf("Plateau(%v) = %d, %v; want %d, %v", tc.rows, got, found, tc.want, tc.found)
+				t.Errorf("PlateauSize(%v) = %d, %v; want %d, %v", tc.rows, got, found, tc.want, tc.found)
 			}
 		})
 	}

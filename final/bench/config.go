@@ -1,0 +1,83 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"bytestream/final/frame"
+)
+
+// Config says what to measure. DefaultConfig fills every field with the
+// command's defaults; the zero value is not runnable.
+type Config struct {
+	// Addr is an external server to measure. "" starts a server in this
+	// process on 127.0.0.1:0, and with it the raw TCP baseline.
+	Addr string
+	// Conns is how many clients run each experiment at the same time.
+	Conns int
+	// Warmup and Pings are the unmeasured and measured round trips per
+	// client; PingSize is the PING payload in bytes.
+	Warmup, Pings, PingSize int
+	// Sizes are the DATA payload sizes, each measured in both modes.
+	Sizes []int
+	// Duration is the time budget of each (size, mode) throughput run.
+	Duration time.Duration
+	// Progress, if set, is told before each experiment starts: the step
+	// number (from 1), how many steps there are, and what runs.
+	Progress func(step, steps int, what string)
+}
+
+// DefaultSizes are 16 B to 16 MiB in ×4 steps: from frames dominated by
+// their 5-byte header to the protocol's largest payload.
+func DefaultSizes() []int {
+	var sizes []int
+	for s := 16; s <= frame.DefaultMaxPayload; s *= 4 {
+		sizes = append(sizes, s)
+	}
+	return sizes
+}
+
+// DefaultConfig is what `final bench` runs with no flags: about 20 seconds
+// on a two-core machine.
+func DefaultConfig() Config {
+	return Config{
+		Conns:    1,
+		Warmup:   1000,
+		Pings:    20000,
+		PingSize: 8,
+		Sizes:    DefaultSizes(),
+		Duration: 400 * time.Millisecond,
+	}
+}
+
+// Embedded reports whether the run starts its own server (and so also
+// measures the raw baseline).
+func (c Config) Embedded() bool { return c.Addr == "" }
+
+func (c Config) validate() error {
+	var errs []error
+	if c.Conns < 1 {
+		errs = append(errs, fmt.Errorf("conns %d: want at least 1", c.Conns))
+	}
+	if c.Pings < 1 || c.Warmup < 0 {
+		errs = append(errs, fmt.Errorf("pings %d, warmup %d: want at least 1 measured ping and no negative warm-up", c.Pings, c.Warmup))
+	}
+	if c.PingSize < 0 || c.PingSize > frame.DefaultMaxPayload {
+		errs = append(errs, fmt.Errorf("ping size %d: want 0 to %d bytes", c.PingSize, frame.DefaultMaxPayload))
+	}
+	if len(c.Sizes) == 0 {
+		errs = append(errs, errors.New("no payload sizes"))
+	}
+	for _, s := range c.Sizes {
+		// A zero-byte DATA frame leaves the ACK total unchanged, so the
+		// end of a pipelined run could not be told from its start.
+		if s < 1 || s > frame.DefaultMaxPayload {
+			errs = append(errs, fmt.Errorf("payload size %d: want 1 to %d bytes", s, frame.DefaultMaxPayload))
+		}
+	}
+	if c.Duration <= 0 {
+		errs = append(errs, fmt.Errorf("duration %v: want more than zero", c.Duration))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,32 @@
+package bench
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"bytestream/final/client"
+)
+
+// pingPong sends warmup unmeasured PINGs, then count measured ones, each
+// waiting for its PONG. The warm-up lets the connection, the scheduler and
+// the CPU caches settle, so the first slow round trips do not pose as tail
+// latency. Payloads of 8 bytes or more carry a sequence number, so a PONG
+// answering the wrong PING fails the client's check.
+func pingPong(c *client.Conn, size, warmup, count int) (Samples, error) {
+	payload := make([]byte, size)
+	samples := make(Samples, 0, count)
+	for i := range warmup + count {
+		if size >= 8 {
+			binary.BigEndian.PutUint64(payload, uint64(i))
+		}
+		start := time.Now()
+		if _, err := c.Ping(payload); err != nil {
+			return samples, fmt.Errorf("ping %d: %w", i+1, err)
+		}
+		if i >= warmup {
+			samples = append(samples, time.Since(start))
+		}
+	}
+	return samples, nil
+}

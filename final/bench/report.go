@@ -1,0 +1,147 @@
+package bench
+
+import (
+	"runtime"
+	"time"
+)
+
+// Report is everything one run measured. Its JSON encoding (WriteJSON) is
+// the bench's documented machine-readable output; see docs/bench.md for a
+// field-by-field description. Durations are integer nanoseconds, rates are
+// per second, sizes are bytes.
+type Report struct {
+	Settings   Settings  `json:"settings"`
+	Machine    Machine   `json:"machine"`
+	Baseline   Baseline  `json:"baseline"`
+	Latency    Latency   `json:"latency"`
+	Throughput []Row     `json:"throughput"`
+	Plateaus   []Plateau `json:"plateaus"`
+	Ratios     *Ratios   `json:"ratios"` // null when the baseline was skipped
+	Targets    []Target  `json:"targets"`
+}
+
+// Settings echoes the Config the run used.
+type Settings struct {
+	Addr     string        `json:"addr"` // the server measured
+	Embedded bool          `json:"embedded"`
+	Conns    int           `json:"conns"`
+	Warmup   int           `json:"warmup"`
+	Pings    int           `json:"pings"`
+	PingSize int           `json:"ping_size"`
+	Sizes    []int         `json:"sizes"`
+	Duration time.Duration `json:"duration_ns"` // per size and mode
+}
+
+// Machine describes where the run happened: numbers from a laptop and from
+// a loaded CI runner are not comparable, and the report should say which.
+type Machine struct {
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	NumCPU     int    `json:"num_cpu"`
+	GoVersion  string `json:"go_version"`
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+}
+
+func thisMachine() Machine {
+	return Machine{
+		GOMAXPROCS: runtime.GOMAXPROCS(0),
+		NumCPU:     runtime.NumCPU(),
+		GoVersion:  runtime.Version(),
+		OS:         runtime.GOOS,
+		Arch:       runtime.GOARCH,
+	}
+}
+
+// Baseline says whether the raw TCP baseline ran, and if not, why.
+type Baseline struct {
+	Measured bool   `json:"measured"`
+	Note     string `json:"note"`
+}
+
+// Latency holds the round-trip figures, all clients merged.
+type Latency struct {
+	Framed LatencyStats  `json:"framed"`
+	Raw    *LatencyStats `json:"raw"` // null when the baseline was skipped
+}
+
+// LatencyStats summarises one set of round trips. WireBytes is what one
+// round trip puts on the wire in each direction: for PING/PONG the payload
+// plus the 5-byte header, and the raw ping-pong sends exactly as many.
+type LatencyStats struct {
+	WireBytes int `json:"wire_bytes"`
+	Summary
+	Histogram []Bucket `json:"histogram"`
+}
+
+// The throughput modes, as they appear in Row.Mode.
+const (
+	StopAndWait = "stop-and-wait"
+	Pipelined   = "pipelined"
+	RawStream   = "raw"
+)
+
+// Row is one throughput measurement: one mode at one payload size, all
+// clients added up.
+type Row struct {
+	Mode         string  `json:"mode"`
+	Size         int     `json:"size"`
+	Frames       int64   `json:"frames"` // for raw: writes of Size bytes
+	PayloadBytes int64   `json:"payload_bytes"`
+	WireBytes    int64   `json:"wire_bytes"` // client to server, headers included
+	Seconds      float64 `json:"seconds"`
+	PayloadMiBs  float64 `json:"payload_mib_s"`
+	WireMiBs     float64 `json:"wire_mib_s"`
+	FramesPerSec float64 `json:"frames_s"`
+	// AckTotal is the server's last acknowledged total (for raw, the
+	// sink's byte count), summed over clients; it equals PayloadBytes.
+	AckTotal uint64 `json:"ack_total"`
+}
+
+const mib = 1 << 20
+
+func newRow(mode string, size int, t transfer) Row {
+	secs := t.End.Sub(t.Start).Seconds()
+	r := Row{
+		Mode: mode, Size: size, Frames: t.Frames,
+		PayloadBytes: t.PayloadBytes, WireBytes: t.WireBytes,
+		Seconds: secs, AckTotal: t.AckTotal,
+	}
+	if secs > 0 {
+		r.PayloadMiBs = float64(t.PayloadBytes) / mib / secs
+		r.WireMiBs = float64(t.WireBytes) / mib / secs
+		r.FramesPerSec = float64(t.Frames) / secs
+	}
+	return r
+}
+
+// Plateau is where one mode's throughput stops growing with payload size:
+// the smallest size reaching 90% of the mode's best payload rate.
+type Plateau struct {
+	Mode    string  `json:"mode"`
+	Size    int     `json:"size"`
+	BestMiB float64 `json:"best_mib_s"`
+}
+
+// Ratios compare the framed figures with the raw baseline: below 1 for
+// throughput and above 1 for latency mean framing costs something.
+type Ratios struct {
+	PingP50   float64     `json:"ping_p50"` // framed p50 / raw p50
+	PingP99   float64     `json:"ping_p99"`
+	Pipelined []SizeRatio `json:"pipelined"` // framed payload MiB/s / raw MiB/s
+}
+
+// SizeRatio is a ratio at one payload size.
+type SizeRatio struct {
+	Size  int     `json:"size"`
+	Ratio float64 `json:"ratio"`
+}
+
+// Target is one of the performance goals of the final server (issue 3),
+// checked against this run. Only targets this run could measure appear.
+type Target struct {
+	Name  string  `json:"name"`
+	Want  string  `json:"want"` // "at least" or "at most"
+	Limit float64 `json:"limit"`
+	Value float64 `json:"value"`
+	Met   bool    `json:"met"`
+}

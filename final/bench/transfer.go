@@ -1,0 +1,86 @@
+package bench
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"bytestream/final/frame"
+)
+
+// transfer is what one connection did in one throughput run.
+type transfer struct {
+	Frames       int64
+	PayloadBytes int64
+	WireBytes    int64  // payload plus frame headers, client to server
+	AckTotal     uint64 // the last total the server acknowledged
+	Start, End   time.Time
+}
+
+// budget bounds a run by time, by frame count, or both; a zero field does
+// not limit. The command uses time; Go benchmarks use b.N frames.
+type budget struct {
+	time   time.Duration
+	frames int64
+}
+
+// clockEvery returns how many frames of size bytes to send between two
+// clock reads: reading the clock for every 16-byte frame would cost more
+// than sending it, so small frames check about every 16 KiB.
+func clockEvery(size int) int64 {
+	return int64(max(1, frame.DefaultBufferSize/max(size, 1)))
+}
+
+// over reports whether a run that started at start and has sent frames
+// frames has used its budget.
+func (b budget) over(start time.Time, frames, every int64) bool {
+	if b.frames > 0 && frames >= b.frames {
+		return true
+	}
+	return b.time > 0 && frames%every == 0 && time.Since(start) >= b.time
+}
+
+// addFrames accounts for n more frames of size payload bytes.
+func (t *transfer) addFrames(n int64, size int) {
+	t.Frames += n
+	t.PayloadBytes += n * int64(size)
+	t.WireBytes += n * int64(size+frame.HeaderLen)
+}
+
+// aggregate sums transfers that ran at the same time: their bytes add up,
+// and the elapsed time runs from the first start to the last end.
+func aggregate(ts []transfer) transfer {
+	var sum transfer
+	for i, t := range ts {
+		sum.Frames += t.Frames
+		sum.PayloadBytes += t.PayloadBytes
+		sum.WireBytes += t.WireBytes
+		sum.AckTotal += t.AckTotal
+		if i == 0 || t.Start.Before(sum.Start) {
+			sum.Start = t.Start
+		}
+		if t.End.After(sum.End) {
+			sum.End = t.End
+		}
+	}
+	return sum
+}
+
+// together runs do once per connection, all at the same moment, and
+// returns every result. Connections are dialled beforehand so that no
+// client starts measuring while another is still connecting.
+func together[C, T any](conns []C, do func(int, C) (T, error)) ([]T, error) {
+	results := make([]T, len(conns))
+	errs := make([]error, len(conns))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		wg.Go(func() {
+			<-start
+			results[i], errs[i] = do(i, c)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return results, errors.Join(errs...)
+}
