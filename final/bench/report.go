@@ -70,7 +70,8 @@ type Latency struct {
 type LatencyStats struct {
 	WireBytes int `json:"wire_bytes"`
 	Summary
-	Histogram []Bucket `json:"histogram"`
+	Histogram []Bucket   `json:"histogram"`
+	Curve     []Quantile `json:"curve"` // percentiles from 0 to 100, for plots
 }
 
 // The throughput modes, as they appear in Row.Mode.

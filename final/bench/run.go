@@ -153,7 +153,7 @@ func (e *env) latency(ctx context.Context, rep *Report) error {
 }
 
 func latencyStats(wire int, s Samples) LatencyStats {
-	return LatencyStats{WireBytes: wire, Summary: Summarize(s), Histogram: Histogram(s)}
+	return LatencyStats{WireBytes: wire, Summary: Summarize(s), Histogram: Histogram(s), Curve: Curve(s)}
 }
 
 // throughput measures one payload size in both framed modes and, with the

@@ -85,3 +85,27 @@ func meanStdDev(s Samples) (mean, sd time.Duration) {
 	}
 	return time.Duration(math.Round(m)), time.Duration(math.Round(math.Sqrt(sq / float64(len(s)))))
 }
+
+// Quantile is one point of a percentile curve.
+type Quantile struct {
+	Percent float64       `json:"percent"`
+	Value   time.Duration `json:"value_ns"`
+}
+
+// curvePercents are where the latency curve is sampled: evenly up to the
+// median, then ever closer to 100, because the tail is where the story is.
+var curvePercents = []float64{0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100}
+
+// Curve returns the samples' percentiles at curvePercents, for plotting.
+func Curve(s Samples) []Quantile {
+	if len(s) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(s)
+	slices.Sort(sorted)
+	q := make([]Quantile, len(curvePercents))
+	for i, p := range curvePercents {
+		q[i] = Quantile{Percent: p, Value: percentile(sorted, p)}
+	}
+	return q
+}

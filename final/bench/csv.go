@@ -1,0 +1,51 @@
+package bench
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"time"
+)
+
+// csvHeader names the columns of WriteCSV. Throughput rows fill the rate
+// columns, latency rows the time columns; one flat table is what a
+// spreadsheet imports most easily.
+var csvHeader = []string{
+	"experiment", "mode", "size_bytes", "frames", "seconds",
+	"payload_mib_s", "wire_mib_s", "frames_s", "vs_raw",
+	"min_us", "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "mean_us", "stddev_us",
+}
+
+// WriteCSV writes one header line, one row per latency set (framed, raw)
+// and one row per throughput measurement.
+func (r *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(csvHeader)
+	cw.Write(latencyRecord("framed", r.Latency.Framed))
+	if r.Latency.Raw != nil {
+		cw.Write(latencyRecord("raw", *r.Latency.Raw))
+	}
+	for _, row := range r.Throughput {
+		vs := ""
+		if v, ok := r.Ratios.PipelinedVsRaw(row.Size); ok && row.Mode == Pipelined {
+			vs = float(v)
+		}
+		cw.Write([]string{
+			"throughput", row.Mode, strconv.Itoa(row.Size), strconv.FormatInt(row.Frames, 10), float(row.Seconds),
+			float(row.PayloadMiBs), float(row.WireMiBs), float(row.FramesPerSec), vs,
+			"", "", "", "", "", "", "", "",
+		})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func latencyRecord(mode string, l LatencyStats) []string {
+	rec := []string{"latency", mode, strconv.Itoa(l.WireBytes), strconv.Itoa(l.Count), "", "", "", "", ""}
+	for _, d := range []time.Duration{l.Min, l.P50, l.P90, l.P99, l.P999, l.Max, l.Mean, l.StdDev} {
+		rec = append(rec, float(float64(d)/float64(time.Microsecond)))
+	}
+	return rec
+}
+
+func float(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
