@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"bytestream/lab/labtest"
@@ -25,5 +27,12 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:  filepath.Join("..", "..", "testdata", "steps", "02-readfull"),
 		Cmds: labtest.Cmds(),
+		Setup: func(env *testscript.Env) error {
+			// A binary built with -race sleeps a second on exit, waiting
+			// for late race reports; every command in a script is such an
+			// exit. Reports still print, only the wait goes.
+			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+			return nil
+		},
 	})
 }
