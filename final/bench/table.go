@@ -126,8 +126,9 @@ func (r *Report) writeThroughput(b *strings.Builder, p palette) {
 		if v, ok := r.Ratios.PipelinedVsRaw(row.Size); ok && row.Mode == Pipelined {
 			vs = r.ratioColour(p, v, targetLargeRatio, true)
 		}
-		fmt.Fprintf(b, "  %-9s %s %13s %11s %14s %s\n", size, mode,
+		line := fmt.Sprintf("  %-9s %s %13s %11s %14s %s", size, mode,
 			formatRate(row.PayloadMiBs), formatRate(row.WireMiBs), formatCount(row.FramesPerSec), vs)
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 }
 

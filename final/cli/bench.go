@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/fatih/color"
+	"github.com/mattn/go-isatty"
+
+	"bytestream/final/bench"
+	"bytestream/final/logging"
+	"bytestream/final/units"
+)
+
+// runBench is `final bench`: measure latency and throughput against an
+// in-process server (and the raw TCP baseline) or an external one, and
+// print the report as a table, JSON or CSV, optionally drawing an SVG.
+func runBench(args []string) int {
+	fs := newFlagSet("bench", "[-addr host:port] [-conns N] [-sizes list] [-duration d] [-json | -csv] [-svg file]")
+	cfg := bench.DefaultConfig()
+	fs.StringVar(&cfg.Addr, "addr", "", "measure the server at this `address` (default: start one in-process, and run the raw TCP baseline)")
+	fs.IntVar(&cfg.Conns, "conns", cfg.Conns, "run every experiment on `N` connections at once")
+	fs.IntVar(&cfg.Pings, "pings", cfg.Pings, "measured PING/PONG round trips per connection")
+	fs.IntVar(&cfg.Warmup, "warmup", cfg.Warmup, "unmeasured round trips before them")
+	pingSize := size(cfg.PingSize)
+	fs.Var(&pingSize, "ping-size", "PING payload `size`")
+	sizes := sizeList(cfg.Sizes)
+	fs.Var(&sizes, "sizes", "comma-separated DATA payload `sizes` (e.g. 64B,1MiB)")
+	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "time budget of each size in each mode")
+	asJSON := fs.Bool("json", false, "print the report as one JSON object (schema: docs/bench.md)")
+	asCSV := fs.Bool("csv", false, "print the report as CSV")
+	svg := fs.String("svg", "", "also draw throughput and latency into this SVG `file`")
+	var colour logging.ColorMode
+	fs.Var(&colour, "color", "colour the table: auto (on a terminal, unless NO_COLOR is set), always or never")
+	if exit, ok := parse(fs, args); !ok {
+		return exit
+	}
+	if *asJSON && *asCSV {
+		return usageError(fs, "-json and -csv both print the report; choose one")
+	}
+	cfg.PingSize, cfg.Sizes = int(pingSize), sizes
+
+	if isatty.IsTerminal(os.Stderr.Fd()) {
+		bar := bench.ProgressBar{W: os.Stderr}
+		cfg.Progress = bar.Update
+		defer bar.Clear()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "\nfinal bench: %v\n", err)
+		return 1
+	}
+	if *svg != "" {
+		var buf bytes.Buffer
+		rep.WriteSVG(&buf)
+		if err := writeFileAtomic(*svg, buf.Bytes()); err != nil {
+			fmt.Fprintf(os.Stderr, "final bench: write plot: %v\n", err)
+			return 1
+		}
+	}
+	switch {
+	case *asJSON:
+		err = rep.WriteJSON(os.Stdout)
+	case *asCSV:
+		err = rep.WriteCSV(os.Stdout)
+	default:
+		err = rep.WriteTable(os.Stdout, colourStdout(colour))
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "final bench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// colourStdout decides whether the table gets colour. In auto mode it
+// follows fatih/color, which checks that stdout is a terminal and that
+// NO_COLOR is unset.
+func colourStdout(m logging.ColorMode) bool {
+	switch m {
+	case logging.Always:
+		return true
+	case logging.Never:
+		return false
+	}
+	return !color.NoColor
+}
+
+// sizeList is the -sizes flag: payload sizes separated by commas.
+type sizeList []int
+
+func (l *sizeList) String() string {
+	var parts []string
+	for _, n := range *l {
+		parts = append(parts, units.FormatSize(int64(n)))
+	}
+	return strings.ReplaceAll(strings.Join(parts, ","), " ", "")
+}
+
+func (l *sizeList) Set(v string) error {
+	var sizes []int
+	for _, part := range strings.Split(v, ",") {
+		var s size
+		if err := s.Set(part); err != nil {
+			return err
+		}
+		sizes = append(sizes, int(s))
+	}
+	*l = sizes
+	return nil
+}
