@@ -26,6 +26,7 @@ type command struct {
 var commands = []command{
 	{"server", "serve the ByteStream protocol", runServer},
 	{"client", "send messages, pings or data to a server", runClient},
+	{"bench", "measure latency and throughput beside raw TCP", runBench},
 }
 
 // Main runs the program with args (the arguments after the program name)
