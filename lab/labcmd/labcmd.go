@@ -1,0 +1,50 @@
+// Package labcmd is the lab's command line: `lab proxy` runs the proxy of
+// package bytestream/lab/proxy, `lab demo` the demo of bytestream/lab/demo.
+// It lives in a package, not in lab/main.go, so that any test binary can
+// register `lab` as a testscript command and run it in-process.
+//
+// Start with Main; each subcommand has its own file.
+package labcmd
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Main runs the lab with args (those after the program name), writing to
+// os.Stdout and os.Stderr, and returns the exit code: 0 on success, 1 when
+// running failed, 2 for a bad command line.
+func Main(args []string) int {
+	return run(args, os.Stdout, os.Stderr)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "proxy":
+		return runProxy(args[1:], stderr)
+	case "demo":
+		return runDemo(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "lab: unknown command %q (want proxy or demo; see lab help)\n", args[0])
+	return 2
+}
+
+const usage = `usage: lab COMMAND [flags]
+
+  lab proxy -listen ADDR -upstream ADDR [-up RULE] [-down RULE] [flags]
+        forward TCP connections, splitting and coalescing writes on purpose
+  lab demo
+        show a naive receiver break and a length-prefixed one survive
+
+A RULE is comma-separated settings: split=N, split=MIN-MAX, gap=DURATION
+(default 2ms when splitting), coalesce=DURATION, delay=DURATION.
+Run 'lab proxy -h' for the proxy's flags.
+`

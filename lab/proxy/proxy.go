@@ -1,0 +1,146 @@
+package proxy
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"time"
+
+	"bytestream/lab/shape"
+)
+
+// Config says where a Proxy forwards and how it reshapes. The zero value of
+// each field is safe: no rule forwards unchanged, no Log is silent.
+type Config struct {
+	Upstream string     // the server's address
+	Up, Down shape.Rule // client→server and server→client rules
+	Seed     int64      // connection i cuts with seed Seed+i
+	Framing  Framing    // the frame overlay
+	Log      *Logger    // nil: no log
+	Record   *Recorder  // nil: no recording
+	Replay   Schedule   // non-nil: cut as recorded instead of by the rules
+	SVG      string     // file to draw connection 0 into when it closes; "" = none
+
+	// AfterPiece, when set, is called after each piece is written, with the
+	// bytes written so far in that direction. The demo waits in it until its
+	// receiver has read the piece, so that what each Read returns does not
+	// depend on how busy the machine is.
+	AfterPiece func(d Direction, written int64)
+}
+
+// dialTimeout bounds connecting upstream, so a dead upstream fails the
+// client's connection instead of hanging it.
+const dialTimeout = 10 * time.Second
+
+// Proxy forwards each accepted connection to Config.Upstream.
+type Proxy struct {
+	cfg  Config
+	stop chan struct{} // closed by Close: pauses end, sessions wind down
+
+	mu       sync.Mutex
+	closed   bool
+	ln       net.Listener
+	next     int
+	sessions map[*session]struct{}
+	wg       sync.WaitGroup
+}
+
+// New returns a Proxy for cfg.
+func New(cfg Config) *Proxy {
+	return &Proxy{cfg: cfg, stop: make(chan struct{}), sessions: map[*session]struct{}{}}
+}
+
+// Serve accepts connections on l until Close, and returns nil then.
+func (p *Proxy) Serve(l net.Listener) error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		l.Close()
+		return nil
+	}
+	p.ln = l
+	p.mu.Unlock()
+	backoff := 5 * time.Millisecond
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			if p.isClosed() {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(backoff)
+				backoff = min(2*backoff, time.Second)
+				continue
+			}
+			return err
+		}
+		backoff = 5 * time.Millisecond
+		p.start(c)
+	}
+}
+
+// start runs a session for c unless the proxy is closing.
+func (p *Proxy) start(c net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		c.Close()
+		return
+	}
+	s := newSession(p, p.next, c)
+	p.next++
+	p.sessions[s] = struct{}{}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		s.run()
+		p.mu.Lock()
+		delete(p.sessions, s)
+		p.mu.Unlock()
+	}()
+}
+
+func (p *Proxy) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// Close stops accepting, closes every connection and waits until each
+// session has logged its summary.
+func (p *Proxy) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	close(p.stop)
+	var err error
+	if p.ln != nil {
+		err = p.ln.Close()
+	}
+	for s := range p.sessions {
+		s.closeConns()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+	return err
+}
+
+// sleep pauses for d unless the proxy closes first; it reports whether the
+// full pause passed.
+func (p *Proxy) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-p.stop:
+		return false
+	}
+}

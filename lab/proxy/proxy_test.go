@@ -1,0 +1,420 @@
+package proxy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"bytestream/lab/shape"
+	"go.uber.org/goleak"
+	"golang.org/x/net/nettest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// mustFinish bounds anything that must end. It is generous because the CI
+// machine is small and loaded; no test asserts how fast anything is.
+const mustFinish = 30 * time.Second
+
+// upstream is a server that records what each of its Reads returned.
+type upstream struct {
+	ln    net.Listener
+	reads chan []string // one entry per connection, when it reaches EOF
+	reply string        // written back after the client's EOF
+}
+
+func startUpstream(t *testing.T, reply string) *upstream {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &upstream{ln: ln, reads: make(chan []string, 4), reply: reply}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(mustFinish))
+				var reads []string
+				buf := make([]byte, 1024)
+				for {
+					n, err := c.Read(buf)
+					if n > 0 {
+						reads = append(reads, string(buf[:n]))
+					}
+					if err != nil {
+						break
+					}
+				}
+				c.Write([]byte(u.reply))
+				u.reads <- reads
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return u
+}
+
+// startProxy serves cfg on a fresh port; the returned stop closes the proxy
+// and waits until every session has ended (recordings are complete then).
+func startProxy(t *testing.T, cfg Config) (addr string, stop func()) {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(cfg)
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ln) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			p.Close()
+			if err := <-done; err != nil {
+				t.Errorf("Serve after Close = %v; want nil", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return ln.Addr().String(), stop
+}
+
+// exchange dials addr, writes each of writes with one Write, half-closes,
+// and returns what came back.
+func exchange(t *testing.T, addr string, pause time.Duration, writes ...string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(mustFinish))
+	for i, w := range writes {
+		if i > 0 {
+			time.Sleep(pause)
+		}
+		if _, err := c.Write([]byte(w)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	back, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("reading the reply: %v", err)
+	}
+	return string(back)
+}
+
+func (u *upstream) nextReads(t *testing.T) []string {
+	t.Helper()
+	select {
+	case r := <-u.reads:
+		return r
+	case <-time.After(mustFinish):
+		t.Fatal("the upstream server never saw the client's EOF")
+		return nil
+	}
+}
+
+// recordedPieces parses what a Recorder wrote: connection 0's pieces, up
+// then down.
+func recordedPieces(t *testing.T, rec *bytes.Buffer) []Piece {
+	t.Helper()
+	s, err := ReadSchedule(bytes.NewReader(rec.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(s.pieces(0, Up), s.pieces(0, Down)...)
+}
+
+func TestSplitCutsEveryWriteIntoPiecesOfThree(t *testing.T) {
+	t.Parallel()
+	u := startUpstream(t, "ok")
+	rule, _ := shape.ParseRule("split=3")
+	var rec bytes.Buffer
+	addr, stop := startProxy(t, Config{Upstream: u.ln.Addr().String(), Up: rule, Record: NewRecorder(&rec)})
+	if back := exchange(t, addr, 0, "hello, world"); back != "ok" {
+		t.Fatalf("client got %q back; want \"ok\"", back)
+	}
+	stop()
+	if got := strings.Join(u.nextReads(t), ""); got != "hello, world" {
+		t.Fatalf("server received %q; want the bytes unchanged", got)
+	}
+	for _, p := range recordedPieces(t, &rec) {
+		if p.Dir == "up" && p.Size > 3 {
+			t.Errorf("piece at offset %d is %d bytes; want at most 3", p.Offset, p.Size)
+		}
+	}
+}
+
+// A receiver that keeps reading sees each piece as its own Read: the proxy
+// writes a piece only once the previous one has been read, so this holds on
+// a loaded machine too, and it would fail if the proxy merged pieces.
+func TestReceiverThatKeepsReadingSeesEachPiece(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	read := int64(0)
+	readMore := sync.NewCond(&mu)
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	rule, _ := shape.ParseRule("split=3")
+	addr, _ := startProxy(t, Config{Upstream: ln.Addr().String(), Up: rule,
+		AfterPiece: func(_ Direction, written int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			for read < written {
+				readMore.Wait()
+			}
+		}})
+	go func() {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.Write([]byte("0123456789"))
+		c.(*net.TCPConn).CloseWrite()
+		io.Copy(io.Discard, c)
+	}()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(mustFinish))
+	var sizes []int
+	buf := make([]byte, 64)
+	for {
+		n, err := c.Read(buf)
+		if n > 0 {
+			sizes = append(sizes, n)
+			mu.Lock()
+			read += int64(n)
+			readMore.Broadcast()
+			mu.Unlock()
+		}
+		if err != nil {
+			break
+		}
+	}
+	if want := []int{3, 3, 3, 1}; !equal(sizes, want) {
+		t.Fatalf("receiver's reads = %v; want %v", sizes, want)
+	}
+}
+
+func TestCoalesceDeliversTenSmallWritesInOneRead(t *testing.T) {
+	t.Parallel()
+	u := startUpstream(t, "")
+	// The window is generous so that a stalled writer cannot split the
+	// batch; the client's half-close ends the batch, so nobody waits for it.
+	rule := shape.Rule{Coalesce: mustFinish}
+	addr, _ := startProxy(t, Config{Upstream: u.ln.Addr().String(), Up: rule})
+	writes := strings.Split("a b c d e f g h i j", " ")
+	exchange(t, addr, time.Millisecond, writes...)
+	if got := u.nextReads(t); len(got) != 1 || got[0] != "abcdefghij" {
+		t.Fatalf("server's reads = %q; want the ten writes in one read", got)
+	}
+}
+
+func TestCoalesceWindowClosesWithoutEOF(t *testing.T) {
+	t.Parallel()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr, _ := startProxy(t, Config{Upstream: ln.Addr().String(), Up: shape.Rule{Coalesce: 5 * time.Millisecond}})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("ping"))
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(mustFinish))
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(s, buf); err != nil || string(buf) != "ping" {
+		t.Fatalf("server read %q, %v; want \"ping\" while the client is still connected", buf, err)
+	}
+}
+
+func TestSameSeedCutsTheSameWayTwice(t *testing.T) {
+	t.Parallel()
+	rule, _ := shape.ParseRule("split=1-5,gap=0")
+	data := strings.Repeat("abcdefghij", 10)
+	run := func(seed int64) []int {
+		u := startUpstream(t, "")
+		var rec bytes.Buffer
+		addr, stop := startProxy(t, Config{Upstream: u.ln.Addr().String(), Up: rule, Seed: seed, Record: NewRecorder(&rec)})
+		exchange(t, addr, 0, data)
+		u.nextReads(t)
+		stop()
+		var sizes []int
+		for _, p := range recordedPieces(t, &rec) {
+			sizes = append(sizes, p.Size)
+		}
+		return sizes
+	}
+	first, second := run(7), run(7)
+	if !equal(first, second) {
+		t.Fatalf("seed 7 cut %v, then %v", first, second)
+	}
+	if want := shape.NewCutter(rule, 7).Cut(len(data)); !equal(first, want) {
+		t.Fatalf("seed 7 cut %v; the shape.Cutter for seed 7 says %v", first, want)
+	}
+}
+
+func TestReplayCutsAsRecorded(t *testing.T) {
+	t.Parallel()
+	rule, _ := shape.ParseRule("split=2-7,gap=0")
+	writes := []string{"the quick brown ", "fox jumps over ", "the lazy dog"}
+	u := startUpstream(t, "reply from the server")
+	var rec bytes.Buffer
+	addr, stop := startProxy(t, Config{Upstream: u.ln.Addr().String(), Up: rule, Down: rule, Seed: 99, Record: NewRecorder(&rec)})
+	exchange(t, addr, 0, writes...)
+	u.nextReads(t)
+	stop()
+	schedule, err := ReadSchedule(bytes.NewReader(rec.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var again bytes.Buffer
+	addr, stop = startProxy(t, Config{Upstream: u.ln.Addr().String(), Replay: schedule, Record: NewRecorder(&again)})
+	// One write this time: the replay still cuts where the recording did.
+	if back := exchange(t, addr, 0, strings.Join(writes, "")); back != "reply from the server" {
+		t.Fatalf("client got %q back", back)
+	}
+	if got := strings.Join(u.nextReads(t), ""); got != strings.Join(writes, "") {
+		t.Fatalf("server received %q", got)
+	}
+	stop()
+	want, got := cuts(recordedPieces(t, &rec)), cuts(recordedPieces(t, &again))
+	if !equal(got, want) {
+		t.Fatalf("replay cut the stream at %v; the recording at %v", got, want)
+	}
+}
+
+// cuts lists each piece's direction, offset and size, leaving out its time.
+func cuts(pieces []Piece) []string {
+	var s []string
+	for _, p := range pieces {
+		s = append(s, fmt.Sprintf("%s:%d+%d", p.Dir, p.Offset, p.Size))
+	}
+	return s
+}
+
+func TestHalfCloseReachesTheServerAsEOF(t *testing.T) {
+	t.Parallel()
+	u := startUpstream(t, "after your EOF")
+	addr, _ := startProxy(t, Config{Upstream: u.ln.Addr().String()})
+	// The upstream answers only once it has read EOF, so the reply proves
+	// the half-close was forwarded while the other direction stayed open.
+	if back := exchange(t, addr, 0, "request"); back != "after your EOF" {
+		t.Fatalf("client got %q; want the reply sent after the server saw EOF", back)
+	}
+}
+
+func TestResetIsForwardedAsAReset(t *testing.T) {
+	t.Parallel()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr, _ := startProxy(t, Config{Upstream: ln.Addr().String()})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write([]byte("x"))
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(mustFinish))
+	if _, err := io.ReadFull(s, make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).SetLinger(0)
+	c.Close()
+	_, err = s.Read(make([]byte, 1))
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("server's Read after the client's reset = %v; want ECONNRESET, not a clean EOF", err)
+	}
+}
+
+func TestCloseEndsOpenSessions(t *testing.T) {
+	t.Parallel()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	p := New(Config{Upstream: ln.Addr().String(), Up: shape.Rule{SplitMin: 1, SplitMax: 1, Gap: time.Hour}})
+	front, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go p.Serve(front)
+	c, err := net.Dial("tcp", front.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("stuck in an hour-long gap"))
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	io.ReadFull(s, make([]byte, 1))
+	closed := make(chan error, 1)
+	go func() { closed <- p.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(mustFinish):
+		t.Fatal("Close did not end a session waiting in a gap")
+	}
+}
+
+func equal[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+

@@ -1,0 +1,92 @@
+package proxy
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// Piece is one write the proxy made: a line of a -record file.
+type Piece struct {
+	Conn   int    `json:"conn"`   // connection number, from 0
+	Dir    string `json:"dir"`    // "up" (client→server) or "down"
+	Offset int64  `json:"offset"` // stream offset of the piece's first byte
+	Size   int    `json:"size"`
+	Micros int64  `json:"us"` // when it was written, µs after the connection opened
+}
+
+// Recorder writes pieces as JSON lines, one Write per line.
+type Recorder struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// NewRecorder returns a Recorder writing to w.
+func NewRecorder(w io.Writer) *Recorder { return &Recorder{w: w} }
+
+func (r *Recorder) record(p Piece) {
+	if r == nil {
+		return
+	}
+	line, _ := json.Marshal(p) // a Piece always marshals
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.w.Write(append(line, '\n'))
+}
+
+// Schedule is a recording read back: the pieces of each connection and
+// direction, in order.
+type Schedule map[int]map[string][]Piece
+
+// ReadSchedule parses a -record file. Lines must be in stream order per
+// connection and direction, as the proxy writes them.
+func ReadSchedule(r io.Reader) (Schedule, error) {
+	s := Schedule{}
+	sc := bufio.NewScanner(r)
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var p Piece
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		if err := s.add(p); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// add appends p after checking that it continues its stream.
+func (s Schedule) add(p Piece) error {
+	if p.Dir != "up" && p.Dir != "down" {
+		return fmt.Errorf("dir %q is neither up nor down", p.Dir)
+	}
+	if p.Size <= 0 {
+		return fmt.Errorf("size %d is not positive", p.Size)
+	}
+	if s[p.Conn] == nil {
+		s[p.Conn] = map[string][]Piece{}
+	}
+	prev := s[p.Conn][p.Dir]
+	want := int64(0)
+	if len(prev) > 0 {
+		want = prev[len(prev)-1].Offset + int64(prev[len(prev)-1].Size)
+	}
+	if p.Offset != want {
+		return fmt.Errorf("conn %d %s: offset %d, want %d (pieces must follow each other)", p.Conn, p.Dir, p.Offset, want)
+	}
+	s[p.Conn][p.Dir] = append(prev, p)
+	return nil
+}
+
+// pieces returns the recorded pieces of one connection and direction.
+func (s Schedule) pieces(conn int, d Direction) []Piece {
+	return s[conn][d.Name()]
+}
