@@ -417,4 +417,3 @@ func equal[T comparable](a, b []T) bool {
 	}
 	return true
 }
-
