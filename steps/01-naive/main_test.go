@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"bytestream/lab/labcmd"
 	"bytestream/lab/labtest"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -13,10 +14,11 @@ import (
 
 // TestMain lets the scripts run this step as the command `01-naive`, spelled
 // like the folder so that a script line reads like the chapter's
-// `go run ./steps/01-naive ...`.
+// `go run ./steps/01-naive ...`, and the lab proxy as `lab`, as in `go run ./lab`.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"01-naive": main,
+		"lab":      func() { os.Exit(labcmd.Main(os.Args[1:])) },
 	})
 }
 
