@@ -166,10 +166,10 @@ func readFrames(r io.Reader, deliver func(msg []byte)) error {
 	}
 }
 
-// readFrame reads one frame and returns its message, of at most max bytes.
+// readFrame reads one frame and returns its message, of at most limit bytes.
 // io.ReadFull does the work that readExactly did in step 02: it keeps
 // calling Read until it has all the bytes it was asked for.
-func readFrame(r io.Reader, max int) ([]byte, error) {
+func readFrame(r io.Reader, limit int) ([]byte, error) {
 	// First the header. If the stream ends before its first byte, the
 	// sender stopped between frames: that is the clean end, io.EOF. If it
 	// ends after some of the header, the frame was cut off.
@@ -186,8 +186,8 @@ func readFrame(r io.Reader, max int) ([]byte, error) {
 
 	// Check the length before allocating a buffer for it.
 	size := binary.BigEndian.Uint32(header[:])
-	if uint64(size) > uint64(max) {
-		return nil, fmt.Errorf("%w: %d bytes > limit %d", errTooLarge, size, max)
+	if uint64(size) > uint64(limit) {
+		return nil, fmt.Errorf("%w: %d bytes > limit %d", errTooLarge, size, limit)
 	}
 
 	// Then the message. Here any end of stream is a truncated frame, even
