@@ -152,15 +152,24 @@ func rawPingPong(c *net.TCPConn, size, warmup, count int) (Samples, error) {
 	samples := make(Samples, 0, count)
 	for i := range warmup + count {
 		start := time.Now()
-		if _, err := c.Write(buf); err != nil {
-			return samples, fmt.Errorf("raw ping %d: %w", i, err)
-		}
-		if _, err := io.ReadFull(c, buf); err != nil {
-			return samples, fmt.Errorf("raw pong %d: %w", i, err)
+		if err := rawRoundTrip(c, buf); err != nil {
+			return samples, fmt.Errorf("raw ping-pong %d: %w", i+1, err)
 		}
 		if i >= warmup {
 			samples = append(samples, time.Since(start))
 		}
 	}
 	return samples, nil
+}
+
+// rawRoundTrip writes buf in one Write and reads exactly as many bytes
+// back, into buf.
+func rawRoundTrip(c *net.TCPConn, buf []byte) error {
+	if _, err := c.Write(buf); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	if _, err := io.ReadFull(c, buf); err != nil {
+		return fmt.Errorf("read the echo: %w", err)
+	}
+	return nil
 }
