@@ -55,7 +55,9 @@ func DefaultConfig() Config {
 // measures the raw baseline).
 func (c Config) Embedded() bool { return c.Addr == "" }
 
-func (c Config) validate() error {
+// Validate reports every setting Run would refuse, so a command line can
+// treat them as usage errors before anything starts.
+func (c Config) Validate() error {
 	var errs []error
 	if c.Conns < 1 {
 		errs = append(errs, fmt.Errorf("conns %d: want at least 1", c.Conns))

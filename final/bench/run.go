@@ -17,7 +17,7 @@ import (
 // With no cfg.Addr it starts a final server in this process, on a free
 // loopback port with logging off, and the raw baseline servers beside it.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("bench settings: %w", err)
 	}
 	env, err := start(cfg)

@@ -44,6 +44,9 @@ func runBench(args []string) int {
 		return usageError(fs, "-json and -csv both print the report; choose one")
 	}
 	cfg.PingSize, cfg.Sizes = int(pingSize), sizes
+	if err := cfg.Validate(); err != nil {
+		return usageError(fs, "%v", err)
+	}
 
 	if isatty.IsTerminal(os.Stderr.Fd()) {
 		bar := bench.ProgressBar{W: os.Stderr}
