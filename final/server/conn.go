@@ -39,6 +39,7 @@ type conn struct {
 	// Read by network.go when the reader must wait for the client.
 	atBoundary    bool      // the next byte read starts a new frame
 	frameDeadline time.Time // zero until the current frame first waits
+	readDeadline  time.Time // what the socket has: may be earlier than needed
 	writeDeadline time.Time
 
 	mu   sync.Mutex // guards idle against Shutdown's wakeIfIdle
@@ -94,10 +95,6 @@ func (c *conn) serve() {
 // run reads and answers frames until the connection must end.
 func (c *conn) run() ending {
 	for {
-		// After Shutdown, answer only what has fully arrived.
-		if c.srv.inShutdown.Load() && !c.r.FrameBuffered() {
-			return ending{why: "server shutting down", clean: true}
-		}
 		c.atBoundary = c.r.Buffered() == 0
 		c.frameDeadline = time.Time{}
 		h, err := c.r.ReadHeader()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -48,7 +49,7 @@ type running struct {
 
 // start serves srv on a fresh loopback listener and shuts it down when the
 // test ends, checking that Serve then returns ErrServerClosed.
-func start(t *testing.T, srv *server.Server) *running {
+func start(t testing.TB, srv *server.Server) *running {
 	t.Helper()
 	l, err := nettest.NewLocalListener("tcp")
 	if err != nil {
@@ -66,7 +67,7 @@ func start(t *testing.T, srv *server.Server) *running {
 
 // stop shuts the server down (again, harmlessly, if the test already did)
 // and checks how Serve ended.
-func (rs *running) stop(t *testing.T) {
+func (rs *running) stop(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
 	defer cancel()
@@ -108,4 +109,19 @@ func dialRaw(t *testing.T, addr string) net.Conn {
 	nc.SetDeadline(time.Now().Add(mustFinish))
 	t.Cleanup(func() { nc.Close() })
 	return nc
+}
+
+// waitLog waits until the server's log matches the regular expression re:
+// connections log their end after closing, so a test that has seen the
+// close may have to wait a moment for the line.
+func (rs *running) waitLog(t testing.TB, re string) {
+	t.Helper()
+	pattern := regexp.MustCompile(re)
+	deadline := time.Now().Add(mustFinish)
+	for !pattern.MatchString(rs.log.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("server log never matched %s; log:\n%s", re, rs.log.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -12,18 +12,25 @@ import (
 // frames, not once per frame:
 //
 //   - pending answers are flushed first, because the client may be waiting
-//     for them before it sends more (ping-pong) — while a pipelining client
-//     whose frames are buffered gets its answers in few large writes;
-//   - the read deadline is set for what we are waiting for: the idle
-//     timeout between frames, the frame timeout inside one;
-//   - the clock is read only when a deadline has to change.
+//     for them before it sends more (ping-pong), while a pipelining client,
+//     whose frames are already buffered, gets its answers in few large
+//     writes;
+//   - the wait is bounded by the idle timeout between frames and by the
+//     frame timeout inside one.
+//
+// Deadlines are lazy. Moving a socket's deadline costs a trip through the
+// runtime's timer heap, too much to pay per frame. So the socket's deadline
+// is moved only when it would fire too late. When it fires too early, at an
+// old deadline, the read is simply retried with the right one. A busy
+// connection therefore touches its read deadline about once per timeout
+// period, not once per frame.
 
 // errShutdown stops an idle connection's read once Shutdown has begun.
 var errShutdown = errors.New("server shutting down")
 
-// timeoutError replaces the network's bare "i/o timeout" with which limit
-// ran out, so the frame reader's wrapped error reads well in an ERROR frame:
-// "read header (3 of 5 bytes): not complete within 10s".
+// timeoutError replaces the network's bare "i/o timeout" with the limit
+// that ran out, so the frame reader's wrapped error reads well in an ERROR
+// frame: "read header (3 of 5 bytes): not complete within 10s".
 type timeoutError struct {
 	idle  bool
 	limit time.Duration
@@ -36,7 +43,7 @@ func (e *timeoutError) Error() string {
 	return "not complete within " + e.limit.String()
 }
 
-// writeError marks a failure to send answers, found while about to read.
+// writeError marks a failure to send answers, as opposed to one to read.
 type writeError struct{ err error }
 
 func (e *writeError) Error() string { return e.err.Error() }
@@ -49,64 +56,109 @@ func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 // readNetwork fills p from the socket. See the top of this file.
 func (c *conn) readNetwork(p []byte) (int, error) {
-	var now time.Time
-	if c.atBoundary || c.frameDeadline.IsZero() || c.w.Buffered() > 0 {
-		now = time.Now()
-		c.keepWriteDeadline(now)
+	if !c.atBoundary && !c.frameDeadline.IsZero() {
+		return c.readBefore(p, c.frameDeadline) // a frame's second or later wait
 	}
+	now := time.Now()
+	c.keepWriteDeadline(now)
 	if c.w.Buffered() > 0 {
 		if err := c.w.Flush(); err != nil {
 			return 0, &writeError{err}
 		}
 	}
 	if c.atBoundary {
-		return c.readIdle(p, now)
+		return c.readIdle(p, now.Add(c.idleTimeout))
 	}
-	if c.frameDeadline.IsZero() {
-		// The frame started in the buffer or in the previous read; the time
-		// spent since then is microseconds, so the frame's clock starts now.
-		c.frameDeadline = now.Add(c.frameTimeout)
-		c.nc.SetReadDeadline(c.frameDeadline)
+	// The frame started in the buffer moments ago; its clock starts now.
+	c.frameDeadline = now.Add(c.frameTimeout)
+	return c.readBefore(p, c.frameDeadline)
+}
+
+// readBefore reads inside a frame, failing if nothing arrives by limit.
+func (c *conn) readBefore(p []byte, limit time.Time) (int, error) {
+	for {
+		c.lazyDeadline(limit)
+		n, err := c.nc.Read(p)
+		if n > 0 {
+			// Bytes first; a lasting error comes back on the next read. (A
+			// wrapped conn, such as the lab's, may return both at once.)
+			return n, nil
+		}
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			return 0, err
+		}
+		if !time.Now().Before(limit) {
+			return 0, &timeoutError{limit: c.frameTimeout}
+		}
+		c.readDeadline = time.Time{} // an old deadline fired; set the real one
 	}
-	n, err := c.nc.Read(p)
-	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
-		err = &timeoutError{limit: c.frameTimeout}
-	}
-	return n, err
 }
 
 // readIdle waits at a frame boundary for the next frame to start. The
-// connection is marked idle for the duration, under c.mu, so that Shutdown
-// can interrupt exactly the connections that are between frames.
-func (c *conn) readIdle(p []byte, now time.Time) (int, error) {
-	if !c.enterIdle(now.Add(c.idleTimeout)) {
-		return 0, errShutdown
+// connection is marked idle meanwhile, under c.mu, so that Shutdown can
+// interrupt exactly the connections that are between frames.
+func (c *conn) readIdle(p []byte, limit time.Time) (int, error) {
+	for {
+		if !c.enterIdle(limit) {
+			return c.drain(p)
+		}
+		n, err := c.nc.Read(p)
+		c.leaveIdle()
+		if n > 0 {
+			c.atBoundary = false
+			c.frameDeadline = time.Time{}
+			c.srv.setState(c.nc, StateActive)
+			return n, nil
+		}
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			return 0, err
+		}
+		switch {
+		case c.srv.inShutdown.Load():
+			return c.drain(p)
+		case !time.Now().Before(limit):
+			return 0, &timeoutError{idle: true, limit: c.idleTimeout}
+		}
+		c.readDeadline = time.Time{} // an old deadline fired; set the real one
 	}
+}
+
+// drainWait bounds the last read of a connection at a frame boundary once
+// Shutdown has begun. Bytes already waiting in the socket are returned by the
+// read's first system call, however short the wait; the wait only has to
+// outlast a busy scheduler between setting the deadline and reading.
+const drainWait = 50 * time.Millisecond
+
+// drain reads what the client has already sent, once Shutdown has begun at
+// a frame boundary: frames that arrived before the shutdown still get their
+// answers. When nothing is waiting, the connection is done.
+func (c *conn) drain(p []byte) (int, error) {
+	c.readDeadline = time.Now().Add(drainWait)
+	c.nc.SetReadDeadline(c.readDeadline)
 	n, err := c.nc.Read(p)
-	c.leaveIdle()
 	if n > 0 {
 		c.atBoundary = false
 		c.frameDeadline = time.Time{}
-		c.srv.setState(c.nc, StateActive)
+		return n, nil
 	}
-	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
-		if c.srv.inShutdown.Load() {
-			err = errShutdown
-		} else {
-			err = &timeoutError{idle: true, limit: c.idleTimeout}
-		}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return 0, errShutdown
 	}
-	return n, err
+	return 0, err
 }
 
-func (c *conn) enterIdle(deadline time.Time) bool {
+// enterIdle marks the connection idle and bounds its wait by limit, unless
+// Shutdown has begun. Both happen under c.mu, so Shutdown's wakeIfIdle
+// either sees the connection idle (and its deadline, once set, cannot be
+// moved back) or the connection sees inShutdown.
+func (c *conn) enterIdle(limit time.Time) bool {
 	c.mu.Lock()
 	if c.srv.inShutdown.Load() {
 		c.mu.Unlock()
 		return false
 	}
 	c.idle = true
-	c.nc.SetReadDeadline(deadline)
+	c.lazyDeadline(limit)
 	c.mu.Unlock()
 	c.srv.setState(c.nc, StateIdle)
 	return true
@@ -119,8 +171,7 @@ func (c *conn) leaveIdle() {
 }
 
 // wakeIfIdle makes an idle connection's pending read return at once. It is
-// called by Shutdown after setting inShutdown, so a connection that is not
-// idle now will see the flag when it next tries to be.
+// called by Shutdown after setting inShutdown.
 func (c *conn) wakeIfIdle() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -132,9 +183,17 @@ func (c *conn) wakeIfIdle() {
 // aLongTimeAgo is a deadline that has certainly passed.
 var aLongTimeAgo = time.Unix(1, 0)
 
+// lazyDeadline makes sure the socket's read deadline is no later than
+// limit, moving it only if it is unset or later.
+func (c *conn) lazyDeadline(limit time.Time) {
+	if c.readDeadline.IsZero() || c.readDeadline.After(limit) {
+		c.readDeadline = limit
+		c.nc.SetReadDeadline(limit)
+	}
+}
+
 // keepWriteDeadline renews the write deadline only when less than three
-// quarters of WriteTimeout remain, so a ping-pong client does not cost a
-// deadline update per answer.
+// quarters of WriteTimeout remain, for the same reason reads are lazy.
 func (c *conn) keepWriteDeadline(now time.Time) {
 	if c.writeDeadline.Sub(now) < c.writeTimeout*3/4 {
 		c.writeDeadline = now.Add(c.writeTimeout)

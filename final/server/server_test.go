@@ -1,10 +1,31 @@
 package server_test
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"go.uber.org/goleak"
+
+	"bytestream/final/client"
+	"bytestream/final/frame"
+	"bytestream/final/logging"
+	"bytestream/lab/shape"
 	"bytestream/final/server"
 )
+
+// TestMain fails the package if any goroutine outlives the tests: every
+// test shuts its server down, and Shutdown must leave nothing behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 func TestTextIsAcknowledgedWithARunningTotal(t *testing.T) {
 	t.Parallel()
@@ -19,4 +40,359 @@ func TestTextIsAcknowledgedWithARunningTotal(t *testing.T) {
 			t.Fatalf("Text(%q) = %d, %v; want %d", want.text, total, err, want.total)
 		}
 	}
+}
+
+func TestTwoHundredConcurrentClientsKeepTheirOwnTotals(t *testing.T) {
+	t.Parallel()
+	rs := start(t, &server.Server{})
+	const clients, frames = 200, 20
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for i := range clients {
+		wg.Go(func() {
+			c, err := client.Dial(context.Background(), rs.addr)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			// Client i sends i+1 bytes per frame, so a total that leaked
+			// between connections would show.
+			payload := make([]byte, i+1)
+			for f := range frames {
+				total, err := c.Data(payload)
+				if want := uint64((f + 1) * (i + 1)); err != nil || total != want {
+					errs <- fmt.Errorf("client %d frame %d: total %d, %v; want %d", i, f, total, err, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestStreamCutIntoPiecesIsReadExactly(t *testing.T) {
+	t.Parallel()
+	// The server's reads return 1 to 7 bytes at a time (seeded), so frames
+	// and headers are split at every kind of offset. (A read waits for its
+	// whole piece, so the client half-closes at the end to release the
+	// last one.)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shaped := shape.WrapListener(l, shape.Options{Read: shape.Rule{SplitMin: 1, SplitMax: 7}, Seed: 42})
+	srv := &server.Server{}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(shaped) }()
+	t.Cleanup(func() {
+		srv.Shutdown(context.Background())
+		<-done
+	})
+	c := dial(t, l.Addr().String())
+	go func() {
+		for i := range 200 {
+			c.Send(frame.Text, []byte(strings.Repeat("x", i%13)))
+			c.Send(frame.Ping, []byte{byte(i)})
+		}
+		c.CloseWrite()
+	}()
+	var want uint64
+	for i := range 200 {
+		want += uint64(i % 13)
+		h, p, err := c.Receive()
+		if err != nil || h.Type != frame.Ack {
+			t.Fatalf("answer %d: %v %v", i, h.Type, err)
+		}
+		if total, _ := frame.AckTotal(p); total != want {
+			t.Fatalf("answer %d: ACK %d, want %d", i, total, want)
+		}
+		if h, p, err = c.Receive(); err != nil || h.Type != frame.Pong || p[0] != byte(i) {
+			t.Fatalf("answer %d: %v % x %v, want PONG %02x", i, h.Type, p, err, byte(i))
+		}
+	}
+	if _, _, err := c.Receive(); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the last answer: %v, want EOF", err)
+	}
+}
+
+func TestClientSeesServerErrorsAsServerError(t *testing.T) {
+	t.Parallel()
+	rs := start(t, &server.Server{})
+	c := dial(t, rs.addr)
+	_, err := c.Text("\xff")
+	var serr *client.ServerError
+	if !errors.As(err, &serr) || !strings.Contains(serr.Text, "UTF-8") {
+		t.Fatalf("Text of invalid UTF-8: %v, want a *client.ServerError about UTF-8", err)
+	}
+	if total, err := c.Text("ok"); err != nil || total != 2 {
+		t.Fatalf("after the ERROR: %d, %v; want 2", total, err)
+	}
+}
+
+func TestLogTellsTheConnectionsStory(t *testing.T) {
+	t.Parallel()
+	rs := start(t, &server.Server{})
+	c := dial(t, rs.addr)
+	c.Text("hello")
+	c.Ping([]byte("12345678"))
+	c.CloseWrite()
+	if _, _, err := c.Receive(); !errors.Is(err, io.EOF) {
+		t.Fatalf("after CloseWrite: %v, want EOF", err)
+	}
+	rs.waitLog(t, `(?s)listening on 127\.0\.0\.1:\d+\n`+
+		`.*\[conn 1\] connected from 127\.0\.0\.1:\d+\n`+
+		`.*\[conn 1\] ← TEXT 5B "hello"\n`+
+		`.*\[conn 1\] → ACK 5\n`+
+		`.*\[conn 1\] ← PING 8B\n`+
+		`.*\[conn 1\] → PONG 8B\n`+
+		`.*\[conn 1\] closed: client closed its side; 2 frames in \(23 B\), 2 answers, ACK total 5, `)
+}
+
+// stateWatcher records connection states for the Shutdown tests.
+type stateWatcher struct {
+	states chan server.ConnState
+}
+
+func newStateWatcher() *stateWatcher {
+	return &stateWatcher{states: make(chan server.ConnState, 100)}
+}
+
+func (w *stateWatcher) hook(_ net.Conn, s server.ConnState) { w.states <- s }
+
+// await waits for the connection to reach state s.
+func (w *stateWatcher) await(t *testing.T, s server.ConnState) {
+	t.Helper()
+	timeout := time.After(mustFinish)
+	for {
+		select {
+		case got := <-w.states:
+			if got == s {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("connection never became %v", s)
+		}
+	}
+}
+
+func TestShutdownLetsAFrameInProgressFinishAndBeAnswered(t *testing.T) {
+	t.Parallel()
+	watch := newStateWatcher()
+	rs := start(t, &server.Server{ConnState: watch.hook})
+	nc := dialRaw(t, rs.addr)
+	send(t, nc, encode(typeText, []byte("hello")))
+	expectAck(t, nc, 5)
+	watch.await(t, server.StateIdle)
+
+	// Half a frame arrives, then the shutdown begins.
+	wire := encode(typeText, []byte("world"))
+	send(t, nc, wire[:7])
+	watch.await(t, server.StateActive)
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- rs.srv.Shutdown(context.Background()) }()
+	select {
+	case err := <-shutdown:
+		t.Fatalf("Shutdown returned %v while a frame was still arriving", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+
+	// The rest of the frame: it is answered, then the connection closes.
+	send(t, nc, wire[7:])
+	expectAck(t, nc, 10)
+	expectClosed(t, nc)
+	if err := <-shutdown; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	rs.waitLog(t, `\[conn 1\] closed: server shutting down; 2 frames in`)
+}
+
+func TestShutdownAnswersEveryFrameThatArrived(t *testing.T) {
+	t.Parallel()
+	rs := start(t, &server.Server{})
+	nc := dialRaw(t, rs.addr)
+	// Far more frames than the server reads at once: when Shutdown starts,
+	// many are still waiting in the socket. Every one was sent before the
+	// shutdown, so every one must be answered.
+	const frames = 20000
+	var wire [][]byte
+	for range frames {
+		wire = append(wire, encode(typeText, []byte("x")))
+	}
+	sent := make(chan error, 1)
+	go func() {
+		_, err := nc.Write(bytes.Join(wire, nil))
+		sent <- err
+	}()
+	answered := make(chan struct{})
+	go func() {
+		defer close(answered)
+		for i := range frames {
+			expectAck(t, nc, uint64(i+1))
+		}
+		expectClosed(t, nc)
+	}()
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.srv.Shutdown(context.Background()); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	<-answered
+}
+
+func TestShutdownClosesIdleConnectionsAtOnce(t *testing.T) {
+	t.Parallel()
+	watch := newStateWatcher()
+	rs := start(t, &server.Server{ConnState: watch.hook, IdleTimeout: time.Hour})
+	c := dial(t, rs.addr)
+	if _, err := c.Text("hi"); err != nil {
+		t.Fatal(err)
+	}
+	watch.await(t, server.StateIdle)
+	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
+	defer cancel()
+	if err := rs.srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown with an idle connection: %v", err)
+	}
+	if _, _, err := c.Receive(); !errors.Is(err, io.EOF) {
+		t.Fatalf("idle client after Shutdown: %v, want EOF", err)
+	}
+	if _, err := net.DialTimeout("tcp", rs.addr, mustFinish); err == nil {
+		t.Fatal("the server still accepts connections after Shutdown")
+	}
+}
+
+func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
+	t.Parallel()
+	watch := newStateWatcher()
+	rs := start(t, &server.Server{ConnState: watch.hook})
+	nc := dialRaw(t, rs.addr)
+	send(t, nc, []byte{0, 0}) // a frame that never completes
+	watch.await(t, server.StateActive)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := rs.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Shutdown = %v, want context.DeadlineExceeded", err)
+	}
+	expectClosed(t, nc)
+}
+
+func TestServeAfterShutdownReturnsErrServerClosed(t *testing.T) {
+	t.Parallel()
+	srv := &server.Server{}
+	srv.Shutdown(context.Background())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Serve(l); !errors.Is(err, server.ErrServerClosed) {
+		t.Fatalf("Serve after Shutdown = %v, want ErrServerClosed", err)
+	}
+	if err := srv.ListenAndServe(); !errors.Is(err, server.ErrServerClosed) {
+		t.Fatalf("ListenAndServe after Shutdown = %v, want ErrServerClosed", err)
+	}
+}
+
+func TestAPanicInOneConnectionIsRecoveredAndLogged(t *testing.T) {
+	t.Parallel()
+	var once sync.Once
+	rs := start(t, &server.Server{ConnState: func(_ net.Conn, s server.ConnState) {
+		if s == server.StateActive {
+			once.Do(func() { panic("boom") })
+		}
+	}})
+	first := dial(t, rs.addr)
+	if _, err := first.Text("hi"); err == nil {
+		t.Fatal("the panicking connection answered")
+	}
+	rs.waitLog(t, `\[conn 1\] error: panic: boom; connection closed\n(?s).*goroutine`)
+	second := dial(t, rs.addr)
+	if total, err := second.Text("still here"); err != nil || total != 10 {
+		t.Fatalf("after a panic elsewhere: %d, %v", total, err)
+	}
+}
+
+// flakyListener fails its first Accept calls, as a listener out of file
+// descriptors would.
+type flakyListener struct {
+	net.Listener
+	mu    sync.Mutex
+	fails int
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fails > 0 {
+		l.fails--
+		return nil, errors.New("accept4: too many open files")
+	}
+	return l.Listener.Accept()
+}
+
+func TestAcceptErrorsBackOffAndServingContinues(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &syncBuffer{}
+	rs := &running{srv: &server.Server{}, addr: l.Addr().String(), log: log, done: make(chan error, 1)}
+	rs.srv.Logger = logging.New(log, logging.Never)
+	go func() { rs.done <- rs.srv.Serve(&flakyListener{Listener: l, fails: 4}) }()
+	t.Cleanup(func() { rs.stop(t) })
+
+	c := dial(t, rs.addr)
+	if total, err := c.Text("hi"); err != nil || total != 2 {
+		t.Fatalf("after accept errors: %d, %v", total, err)
+	}
+	for _, wait := range []string{"5ms", "10ms", "20ms", "40ms"} {
+		rs.waitLog(t, `error: accept: accept4: too many open files; retrying in `+wait+`\n`)
+	}
+}
+
+func TestMaxConnsRefusesTheClientBeyondTheLimit(t *testing.T) {
+	t.Parallel()
+	rs := start(t, &server.Server{MaxConns: 1})
+	first := dial(t, rs.addr)
+	if _, err := first.Text("in"); err != nil {
+		t.Fatal(err)
+	}
+	second := dialRaw(t, rs.addr)
+	expectError(t, second, "server busy: 1 connections is the limit")
+	expectClosed(t, second)
+
+	first.Close()
+	// Once the first connection is gone, there is room again.
+	deadline := time.Now().Add(mustFinish)
+	for {
+		c := dial(t, rs.addr)
+		if _, err := c.Text("in"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no room after the first connection closed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestAClientThatStopsReadingIsClosedAfterTheWriteTimeout(t *testing.T) {
+	t.Parallel()
+	rs := start(t, &server.Server{WriteTimeout: 100 * time.Millisecond})
+	nc := dialRaw(t, rs.addr)
+	// PINGs whose PONGs nobody reads: the socket buffers fill, the
+	// server's write blocks, and the write timeout ends the connection.
+	ping := encode(typePing, make([]byte, 64<<10))
+	for {
+		if _, err := nc.Write(ping); err != nil {
+			break
+		}
+	}
+	rs.waitLog(t, `closed: client stopped reading: write timeout after 100ms`)
 }
