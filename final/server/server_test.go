@@ -17,8 +17,8 @@ import (
 	"bytestream/final/client"
 	"bytestream/final/frame"
 	"bytestream/final/logging"
-	"bytestream/lab/shape"
 	"bytestream/final/server"
+	"bytestream/lab/shape"
 )
 
 // TestMain fails the package if any goroutine outlives the tests: every
