@@ -184,7 +184,7 @@ func runClient(args []string) int {
 		logger.Print(err)
 		return 1
 	}
-	logger.Printf("sent %d messages", len(messages))
+	logger.Printf("messages sent: %d", len(messages))
 	return 0
 }
 

@@ -217,7 +217,7 @@ func runClient(args []string) int {
 		logger.Print(err)
 		return 1
 	}
-	logger.Printf("sent %d records: %d bytes on the wire for %d bytes of messages",
+	logger.Printf("records sent: %d, %d bytes on the wire for %d bytes of messages",
 		len(messages), len(messages)*recordSize, totalLen(messages))
 	return 0
 }

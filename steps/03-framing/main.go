@@ -231,7 +231,7 @@ func runClient(args []string) int {
 		logger.Print(err)
 		return 1
 	}
-	logger.Printf("sent %d frames: %d bytes on the wire for %d bytes of messages",
+	logger.Printf("frames sent: %d, %d bytes on the wire for %d bytes of messages",
 		len(messages), len(messages)*headerSize+totalLen(messages), totalLen(messages))
 	return 0
 }
