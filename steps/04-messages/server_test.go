@@ -257,7 +257,7 @@ func TestAnswersDoNotDependOnHowTheStreamIsCut(t *testing.T) {
 	}
 }
 
-// Step 04 has no answer for a framing error yet: it hangs up (step 06 sends
+// Until step 06 a framing error gets no answer: the server hangs up (step 06 sends
 // an ERROR first). What matters here is that it hangs up on that client only.
 func TestAnOversizedFrameEndsOnlyThatConnection(t *testing.T) {
 	t.Parallel()

@@ -402,7 +402,7 @@ func ping(conn net.Conn, in io.Reader, n int) error {
 		if t != typePong || !bytes.Equal(answer, payload) {
 			return fmt.Errorf("PING %d answered with %s %q", seq, t, answer)
 		}
-		fmt.Printf("PONG %d rtt=%v\n", seq, rtt.Round(time.Microsecond))
+		fmt.Printf("PONG %d rtt %v\n", seq, rtt.Round(time.Microsecond))
 	}
 	return nil
 }
