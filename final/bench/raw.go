@@ -114,7 +114,7 @@ func serveEcho(c net.Conn) {
 	}
 }
 
-// rawStream writes frames payloads of size bytes to the sink, each as one
+// rawStream writes `frames` payloads of `size` bytes to the sink, each as one
 // Write into a buffered writer of the framed client's buffer size, then
 // half-closes and waits for the sink's count, which must match.
 func rawStream(c *net.TCPConn, size int, frames int64) (transfer, error) {
