@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"bytestream/lab/shape"
+)
+
+// A client that half-closes has said everything it will say. The server
+// answers every frame it read, then closes: the client reads all its
+// answers, then the end of the stream. The stream is cut by seeded lab
+// rules in both directions, so frames straddle reads everywhere.
+func TestHalfCloseGetsEveryAnswerThenACleanClose(t *testing.T) {
+	t.Parallel()
+	addr, logs := startServer(t, shape.Options{Read: shape.Rule{SplitMin: 1, SplitMax: 9, Coalesce: 5 * time.Millisecond}, Seed: 3})
+	c := dial(t, addr)
+	c.conn = shape.Wrap(c.conn, shape.Options{Write: shape.Rule{SplitMin: 2, SplitMax: 11}, Seed: 4})
+	var batch bytes.Buffer
+	for range 100 {
+		writeFrame(&batch, typeText, []byte("abc"))
+	}
+	if _, err := c.conn.Write(batch.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	c.conn.(interface{ CloseWrite() error }).CloseWrite()
+	for i := range 100 {
+		if got := c.receive(); got != ack(uint64(3*(i+1))) {
+			t.Fatalf("answer %d = %v, want ACK %d", i, got, 3*(i+1))
+		}
+	}
+	if _, _, err := readFrame(c.in, maxPayloadSize); err != io.EOF {
+		t.Errorf("after the last answer: %v, want EOF", err)
+	}
+	waitForLog(t, logs, `connection closed cleanly, at a frame boundary`)
+}
+
+// Shutdown closes idle connections at once, but lets a frame in progress
+// finish and be answered.
+func TestShutdownFinishesTheFrameInProgress(t *testing.T) {
+	t.Parallel()
+	addr, _, s := startConfigured(t, defaultConfig, shape.Options{})
+	idle := dial(t, addr)
+	busy := dial(t, addr)
+	frame := encode(t, typeText, "hello")
+	busy.conn.Write(frame[:7]) // a frame in progress
+	waitForConns(t, s, 2, 1)
+
+	finished := make(chan bool)
+	go func() { finished <- s.shutdown() }()
+
+	// The idle connection is closed without an answer...
+	if _, _, err := readFrame(idle.in, maxPayloadSize); err != io.EOF {
+		t.Errorf("idle client read %v, want EOF", err)
+	}
+	// ...while the busy one completes its frame, gets its ACK, then EOF.
+	busy.conn.Write(frame[7:])
+	if got := busy.receive(); got != ack(5) {
+		t.Errorf("busy client got %v, want ACK 5", got)
+	}
+	if _, _, err := readFrame(busy.in, maxPayloadSize); err != io.EOF {
+		t.Errorf("busy client read %v after its answer, want EOF", err)
+	}
+	if !<-finished {
+		t.Error("shutdown reported that the grace period ran out")
+	}
+}
+
+// A frame that never completes does not hold shutdown up beyond the grace
+// period.
+func TestShutdownClosesWhatIsLeftWhenTheGracePeriodEnds(t *testing.T) {
+	t.Parallel()
+	cfg := defaultConfig
+	cfg.grace = 100 * time.Millisecond
+	addr, _, s := startConfigured(t, cfg, shape.Options{})
+	stuck := dial(t, addr)
+	stuck.conn.Write([]byte{0, 0, 0, 10, byte(typeText), 'a'}) // 1 of 10 bytes, forever
+	waitForConns(t, s, 1, 1)
+	if s.shutdown() {
+		t.Error("shutdown reported a clean finish, but a frame was left incomplete")
+	}
+	if _, _, err := readFrame(stuck.in, maxPayloadSize); err == nil {
+		t.Error("the stuck client got an answer; want its connection closed")
+	}
+}
+
+// A panic while serving one connection closes that connection only.
+func TestAPanicClosesOnlyItsConnection(t *testing.T) {
+	t.Parallel()
+	addr, logs, s := startConfigured(t, defaultConfig, shape.Options{})
+	s.answer = func(t msgType, payload []byte, total *uint64) (msgType, []byte) {
+		if string(payload) == "boom" {
+			panic("a bug in the handler")
+		}
+		return respond(t, payload, total)
+	}
+	other := dial(t, addr)
+	if got := other.ask(typeText, "ab"); got != ack(2) {
+		t.Fatalf("got %v, want ACK 2", got)
+	}
+	victim := dial(t, addr)
+	victim.send(typeText, "boom")
+	if _, _, err := readFrame(victim.in, maxPayloadSize); err != io.EOF {
+		t.Errorf("the client that triggered the panic read %v, want EOF", err)
+	}
+	waitForLog(t, logs, `panic serving this connection, closing it: a bug in the handler\n(.|\n)*runtime/debug\.Stack`)
+	if got := other.ask(typeText, "cd"); got != ack(4) {
+		t.Errorf("the other client got %v after the panic, want ACK 4", got)
+	}
+	stillServes(t, addr)
+}
+
+// Beyond the cap, a newcomer is told so and closed; once a slot frees up,
+// newcomers are served again.
+func TestConnectionsBeyondTheCapAreRefusedWithAnError(t *testing.T) {
+	t.Parallel()
+	cfg := defaultConfig
+	cfg.maxConns = 2
+	addr, logs, _ := startConfigured(t, cfg, shape.Options{})
+	first, second := dial(t, addr), dial(t, addr)
+	for _, c := range []*client{first, second} {
+		if got := c.ask(typeText, "hi"); got != ack(2) {
+			t.Fatalf("got %v, want ACK 2", got)
+		}
+	}
+	third := dial(t, addr)
+	expectHangUp(t, third, "server busy: 2 connections is the limit")
+	waitForLog(t, logs, `refused: already serving 2 connections`)
+	if got := first.ask(typeText, "yo"); got != ack(4) {
+		t.Errorf("a client within the cap got %v, want ACK 4", got)
+	}
+
+	// The server frees the slot when it sees the close, which happens in
+	// its own time: keep knocking until a newcomer is served.
+	second.conn.Close()
+	waitForLog(t, logs, `connection closed cleanly`)
+	for {
+		c := dial(t, addr)
+		got := c.ask(typeText, "ok")
+		if got == ack(2) {
+			break
+		}
+		if got.t != typeError || !strings.Contains(got.payload, "server busy") {
+			t.Fatalf("a newcomer got %v", got)
+		}
+		c.conn.(*net.TCPConn).Close()
+	}
+}
+
+// waitForConns waits until the server has accepted total connections and
+// has read the first byte of a frame on busy of them. Shutdown treats the
+// two kinds differently, so a test must know which is which before it
+// starts one.
+func waitForConns(t *testing.T, s *server, total, busy int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		gotTotal, gotBusy := len(s.idle), 0
+		for _, idle := range s.idle {
+			if !idle {
+				gotBusy++
+			}
+		}
+		s.mu.Unlock()
+		if gotTotal == total && gotBusy == busy {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections, %d inside a frame; want %d and %d", gotTotal, gotBusy, total, busy)
+		}
+	}
+}
