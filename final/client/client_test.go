@@ -1,0 +1,184 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/nettest"
+
+	"bytestream/final/client"
+	"bytestream/final/frame"
+	"bytestream/final/server"
+)
+
+const mustFinish = 20 * time.Second
+
+// serve starts a real server on loopback for one test and returns its
+// address.
+func serve(t *testing.T) string {
+	t.Helper()
+	l, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &server.Server{}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
+	})
+	return l.Addr().String()
+}
+
+func dial(t *testing.T, addr string) *client.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
+	defer cancel()
+	c, err := client.Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestTextDataAndPing(t *testing.T) {
+	t.Parallel()
+	c := dial(t, serve(t))
+	if total, err := c.Text("hello"); err != nil || total != 5 {
+		t.Fatalf("Text = %d, %v; want 5", total, err)
+	}
+	if total, err := c.Data(make([]byte, 1000)); err != nil || total != 1005 {
+		t.Fatalf("Data = %d, %v; want 1005", total, err)
+	}
+	if rtt, err := c.Ping([]byte("seq 1")); err != nil || rtt <= 0 {
+		t.Fatalf("Ping = %v, %v", rtt, err)
+	}
+}
+
+func TestPipeliningFromTwoGoroutines(t *testing.T) {
+	t.Parallel()
+	c := dial(t, serve(t))
+	const n = 5000
+	sent := make(chan error, 1)
+	go func() {
+		for i := range n {
+			if err := c.Send(frame.Data, make([]byte, i%100)); err != nil {
+				sent <- err
+				return
+			}
+		}
+		sent <- c.CloseWrite()
+	}()
+	var want uint64
+	for i := range n {
+		want += uint64(i % 100)
+		h, p, err := c.Receive()
+		if err != nil || h.Type != frame.Ack {
+			t.Fatalf("answer %d: %v, %v", i, h.Type, err)
+		}
+		if total, _ := frame.AckTotal(p); total != want {
+			t.Fatalf("answer %d: ACK %d, want %d", i, total, want)
+		}
+	}
+	if _, _, err := c.Receive(); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the last answer: %v, want io.EOF", err)
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAnErrorAnswerIsAServerError(t *testing.T) {
+	t.Parallel()
+	c := dial(t, serve(t))
+	_, err := c.Text("\xc3\x28")
+	var serr *client.ServerError
+	if !errors.As(err, &serr) || !strings.HasPrefix(serr.Text, "TEXT payload is not valid UTF-8") {
+		t.Fatalf("Text of invalid UTF-8: %v", err)
+	}
+	if err.Error() != "server error: "+serr.Text {
+		t.Errorf("Error() = %q", err.Error())
+	}
+}
+
+// fakeServer answers every frame it reads with the frame answer returns,
+// so tests can play a server that breaks the rules.
+func fakeServer(t *testing.T, answer func(frame.Header, []byte) []byte) *client.Conn {
+	t.Helper()
+	mine, theirs := net.Pipe()
+	t.Cleanup(func() { mine.Close(); theirs.Close() })
+	go func() {
+		r := frame.NewReader(theirs)
+		for {
+			h, p, err := r.ReadFrame()
+			if err != nil {
+				return
+			}
+			if _, err := theirs.Write(answer(h, p)); err != nil {
+				return
+			}
+		}
+	}()
+	return client.NewConn(mine)
+}
+
+func TestPingCatchesAWrongPong(t *testing.T) {
+	t.Parallel()
+	c := fakeServer(t, func(_ frame.Header, p []byte) []byte {
+		return frame.AppendFrame(nil, frame.Pong, append(bytes.Clone(p), '!'))
+	})
+	if _, err := c.Ping([]byte("abc")); err == nil || !strings.Contains(err.Error(), "differs") {
+		t.Fatalf("Ping with a changed PONG: %v, want an error", err)
+	}
+}
+
+func TestAnswerOfTheWrongTypeIsAnError(t *testing.T) {
+	t.Parallel()
+	c := fakeServer(t, func(frame.Header, []byte) []byte {
+		return frame.AppendFrame(nil, frame.Pong, nil)
+	})
+	if _, err := c.Text("hi"); err == nil || !strings.Contains(err.Error(), "TEXT answered with PONG, want ACK") {
+		t.Fatalf("Text answered by PONG: %v", err)
+	}
+	c = fakeServer(t, func(frame.Header, []byte) []byte {
+		return frame.AppendFrame(nil, frame.Ack, []byte{1, 2, 3})
+	})
+	if _, err := c.Data([]byte("x")); err == nil || !strings.Contains(err.Error(), "ACK payload is 3 bytes") {
+		t.Fatalf("Data answered by a short ACK: %v", err)
+	}
+}
+
+func Example() {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	srv := &server.Server{}
+	go srv.Serve(l)
+	defer srv.Shutdown(context.Background())
+
+	c, err := client.Dial(context.Background(), l.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	for _, msg := range []string{"hello", "world"} {
+		total, err := c.Text(msg)
+		fmt.Println("ACK", total, err)
+	}
+	_, err = c.Text("\xff")
+	fmt.Println(err)
+	// Output:
+	// ACK 5 <nil>
+	// ACK 10 <nil>
+	// server error: TEXT payload is not valid UTF-8 (byte 0xff at offset 0)
+}
