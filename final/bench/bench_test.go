@@ -30,7 +30,7 @@ func sizeName(n int) string {
 	return fmt.Sprintf("size=%dB", n)
 }
 
-func dialFramed(b *testing.B, addr string) *client.Conn {
+func connectFramed(b *testing.B, addr string) *client.Conn {
 	b.Helper()
 	c, err := client.Dial(context.Background(), addr)
 	if err != nil {
@@ -40,7 +40,7 @@ func dialFramed(b *testing.B, addr string) *client.Conn {
 	return c
 }
 
-func dialRaw(b *testing.B, addr string) *net.TCPConn {
+func connectRaw(b *testing.B, addr string) *net.TCPConn {
 	b.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -67,7 +67,7 @@ func BenchmarkPingRoundTrip(b *testing.B) {
 	const payload = 8
 	addr, raw := startServer(b), startRaw(b)
 	b.Run("impl=framed", func(b *testing.B) {
-		c := dialFramed(b, addr)
+		c := connectFramed(b, addr)
 		p := make([]byte, payload)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -77,7 +77,7 @@ func BenchmarkPingRoundTrip(b *testing.B) {
 		}
 	})
 	b.Run("impl=raw", func(b *testing.B) {
-		c := dialRaw(b, raw.EchoAddr())
+		c := connectRaw(b, raw.EchoAddr())
 		buf := make([]byte, frame.HeaderLen+payload)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -95,7 +95,7 @@ func BenchmarkPipelinedData(b *testing.B) {
 	addr, raw := startServer(b), startRaw(b)
 	for _, size := range []int{64, 1 << 20} {
 		b.Run(sizeName(size)+"/impl=framed", func(b *testing.B) {
-			c := dialFramed(b, addr)
+			c := connectFramed(b, addr)
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			t, err := pipelined(c, size, budget{frames: int64(b.N)})
@@ -105,7 +105,7 @@ func BenchmarkPipelinedData(b *testing.B) {
 			b.ReportMetric(float64(t.Frames)/t.End.Sub(t.Start).Seconds(), "frames/s")
 		})
 		b.Run(sizeName(size)+"/impl=raw", func(b *testing.B) {
-			c := dialRaw(b, raw.SinkAddr())
+			c := connectRaw(b, raw.SinkAddr())
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			t, err := rawStream(c, size, int64(b.N))
@@ -145,7 +145,7 @@ func serverFrames(b *testing.B, addr string, typ frame.Type, size int) {
 	for range batchFrames {
 		batch = append(batch, one...)
 	}
-	c := dialRaw(b, addr)
+	c := connectRaw(b, addr)
 	answered := make(chan int64, 1)
 	go func() {
 		n, _ := io.Copy(io.Discard, c)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -104,14 +105,9 @@ func (e *env) measure(ctx context.Context) (*Report, error) {
 	return rep, nil
 }
 
-// steps is how many experiments Progress will be told about.
-func (e *env) steps() int {
-	per := 2
-	if e.raw != nil {
-		per = 3
-	}
-	return per*len(e.cfg.Sizes) + per - 1
-}
+// steps is how many experiments Progress will be told about: latency, then
+// two per size.
+func (e *env) steps() int { return 1 + 2*len(e.cfg.Sizes) }
 
 // next reports the experiment about to run, and stops if ctx is done.
 func (e *env) next(ctx context.Context, what string) error {
@@ -122,118 +118,179 @@ func (e *env) next(ctx context.Context, what string) error {
 	return ctx.Err()
 }
 
+// rounds is how many turns the framed and raw measurements take: each
+// pipelined size and the latency run alternate between the two several
+// times instead of measuring one after the other, so that a load that comes
+// and goes on the machine (a compiler, another test) weighs on both sides
+// alike instead of deciding the ratio.
+const rounds = 5
+
 func (e *env) latency(ctx context.Context, rep *Report) error {
 	cfg := e.cfg
-	if err := e.next(ctx, "latency: PING/PONG"); err != nil {
+	what := "latency: PING/PONG"
+	if e.raw != nil {
+		what += " and raw ping-pong, alternating"
+	}
+	if err := e.next(ctx, what); err != nil {
 		return err
 	}
-	sets, err := onFramed(ctx, e.addr, cfg.Conns, func(_ int, c *client.Conn) (Samples, error) {
-		return pingPong(c, cfg.PingSize, cfg.Warmup, cfg.Pings)
-	})
+	framed, err := dialFramed(ctx, e.addr, cfg.Conns)
+	defer closeAll(framed)
 	if err != nil {
 		return fmt.Errorf("latency: %w", err)
 	}
-	rep.Latency.Framed = latencyStats(frame.HeaderLen+cfg.PingSize, Merge(sets...))
-	if e.raw == nil {
-		return nil
-	}
-	if err := e.next(ctx, "latency: raw ping-pong"); err != nil {
-		return err
+	var raw []*net.TCPConn
+	if e.raw != nil {
+		raw, err = dialRaw(ctx, e.raw.EchoAddr(), cfg.Conns)
+		defer closeAll(raw)
+		if err != nil {
+			return fmt.Errorf("raw latency: %w", err)
+		}
 	}
 	wire := frame.HeaderLen + cfg.PingSize
-	sets, err = onRaw(ctx, e.raw.EchoAddr(), cfg.Conns, func(_ int, c *net.TCPConn) (Samples, error) {
-		return rawPingPong(c, wire, cfg.Warmup, cfg.Pings)
-	})
-	if err != nil {
-		return fmt.Errorf("raw latency: %w", err)
+	var framedSets, rawSets []Samples
+	for round := range rounds {
+		warmup, count := roundShare(cfg.Warmup, cfg.Pings, round)
+		sets, err := together(framed, func(_ int, c *client.Conn) (Samples, error) {
+			return pingPong(c, cfg.PingSize, warmup, count)
+		})
+		if err != nil {
+			return fmt.Errorf("latency: %w", err)
+		}
+		framedSets = append(framedSets, sets...)
+		if raw == nil {
+			continue
+		}
+		sets, err = together(raw, func(_ int, c *net.TCPConn) (Samples, error) {
+			return rawPingPong(c, wire, warmup, count)
+		})
+		if err != nil {
+			return fmt.Errorf("raw latency: %w", err)
+		}
+		rawSets = append(rawSets, sets...)
 	}
-	raw := latencyStats(wire, Merge(sets...))
-	rep.Latency.Raw = &raw
+	rep.Latency.Framed = latencyStats(wire, Merge(framedSets...))
+	if raw != nil {
+		stats := latencyStats(wire, Merge(rawSets...))
+		rep.Latency.Raw = &stats
+	}
 	return nil
+}
+
+// roundShare splits the pings among the rounds: the whole warm-up goes
+// first, and the measured pings are shared out so that they add up to
+// exactly pings.
+func roundShare(warmup, pings, round int) (roundWarmup, count int) {
+	if round == 0 {
+		roundWarmup = warmup
+	}
+	return roundWarmup, pings*(round+1)/rounds - pings*round/rounds
 }
 
 func latencyStats(wire int, s Samples) LatencyStats {
 	return LatencyStats{WireBytes: wire, Summary: Summarize(s), Histogram: Histogram(s), Curve: Curve(s)}
 }
 
-// throughput measures one payload size in both framed modes and, with the
-// baseline, as a raw stream of the very byte counts the pipelined clients
-// sent.
+// throughput measures one payload size stop-and-wait, then pipelined and,
+// with the baseline, as a raw stream of the very bytes the pipelined
+// clients sent, the two alternating round by round.
 func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
-	b := budget{time: e.cfg.Duration}
 	name := units.FormatSize(int64(size))
-	for _, mode := range []struct {
-		name string
-		run  func(*client.Conn, int, budget) (transfer, error)
-	}{{StopAndWait, stopAndWait}, {Pipelined, pipelined}} {
-		if err := e.next(ctx, mode.name+" "+name); err != nil {
-			return err
-		}
-		ts, err := onFramed(ctx, e.addr, e.cfg.Conns, func(_ int, c *client.Conn) (transfer, error) {
-			return mode.run(c, size, b)
-		})
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", mode.name, name, err)
-		}
-		rep.Throughput = append(rep.Throughput, newRow(mode.name, size, aggregate(ts)))
-		if mode.name == Pipelined && e.raw != nil {
-			if err := e.rawStream(ctx, rep, size, ts); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func (e *env) rawStream(ctx context.Context, rep *Report, size int, framed []transfer) error {
-	name := units.FormatSize(int64(size))
-	if err := e.next(ctx, "raw stream "+name); err != nil {
+	if err := e.next(ctx, StopAndWait+" "+name); err != nil {
 		return err
 	}
-	ts, err := onRaw(ctx, e.raw.SinkAddr(), len(framed), func(i int, c *net.TCPConn) (transfer, error) {
-		return rawStream(c, size, framed[i].Frames)
+	ts, err := onFramed(ctx, e.addr, e.cfg.Conns, func(_ int, c *client.Conn) (transfer, error) {
+		return stopAndWait(c, size, budget{time: e.cfg.Duration})
 	})
 	if err != nil {
-		return fmt.Errorf("raw stream %s: %w", name, err)
+		return fmt.Errorf("%s %s: %w", StopAndWait, name, err)
 	}
-	rep.Throughput = append(rep.Throughput, newRow(RawStream, size, aggregate(ts)))
+	rep.Throughput = append(rep.Throughput, newRow(StopAndWait, size, aggregate(ts)))
+
+	what := Pipelined + " " + name
+	if e.raw != nil {
+		what += " and raw stream, alternating"
+	}
+	if err := e.next(ctx, what); err != nil {
+		return err
+	}
+	var framedRounds, rawRounds []transfer
+	for range rounds {
+		ts, err := onFramed(ctx, e.addr, e.cfg.Conns, func(_ int, c *client.Conn) (transfer, error) {
+			return pipelined(c, size, budget{time: e.cfg.Duration / rounds})
+		})
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", Pipelined, name, err)
+		}
+		framedRounds = append(framedRounds, aggregate(ts))
+		if e.raw == nil {
+			continue
+		}
+		ts, err = onRaw(ctx, e.raw.SinkAddr(), len(ts), func(i int, c *net.TCPConn) (transfer, error) {
+			return rawStream(c, size, ts[i].Frames)
+		})
+		if err != nil {
+			return fmt.Errorf("raw stream %s: %w", name, err)
+		}
+		rawRounds = append(rawRounds, aggregate(ts))
+	}
+	rep.Throughput = append(rep.Throughput, newRow(Pipelined, size, inSequence(framedRounds)))
+	if e.raw != nil {
+		rep.Throughput = append(rep.Throughput, newRow(RawStream, size, inSequence(rawRounds)))
+	}
 	return nil
 }
 
 // onFramed dials n client connections, runs do on all of them at once, and
 // closes them.
 func onFramed[T any](ctx context.Context, addr string, n int, do func(int, *client.Conn) (T, error)) ([]T, error) {
-	conns := make([]*client.Conn, 0, n)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
-	for range n {
-		c, err := client.Dial(ctx, addr)
-		if err != nil {
-			return nil, fmt.Errorf("dial %s: %w", addr, err)
-		}
-		conns = append(conns, c)
+	conns, err := dialFramed(ctx, addr, n)
+	defer closeAll(conns)
+	if err != nil {
+		return nil, err
 	}
 	return together(conns, do)
 }
 
 // onRaw is onFramed for plain TCP connections.
 func onRaw[T any](ctx context.Context, addr string, n int, do func(int, *net.TCPConn) (T, error)) ([]T, error) {
-	conns := make([]*net.TCPConn, 0, n)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
+	conns, err := dialRaw(ctx, addr, n)
+	defer closeAll(conns)
+	if err != nil {
+		return nil, err
+	}
+	return together(conns, do)
+}
+
+// dialFramed returns the connections it managed to open, even with an
+// error, so that the caller closes them all.
+func dialFramed(ctx context.Context, addr string, n int) ([]*client.Conn, error) {
+	conns := make([]*client.Conn, 0, n)
+	for range n {
+		c, err := client.Dial(ctx, addr)
+		if err != nil {
+			return conns, fmt.Errorf("dial %s: %w", addr, err)
 		}
-	}()
+		conns = append(conns, c)
+	}
+	return conns, nil
+}
+
+func dialRaw(ctx context.Context, addr string, n int) ([]*net.TCPConn, error) {
+	conns := make([]*net.TCPConn, 0, n)
 	var d net.Dialer
 	for range n {
 		c, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
-			return nil, fmt.Errorf("dial %s: %w", addr, err)
+			return conns, fmt.Errorf("dial %s: %w", addr, err)
 		}
 		conns = append(conns, c.(*net.TCPConn))
 	}
-	return together(conns, do)
+	return conns, nil
+}
+
+func closeAll[C io.Closer](conns []C) {
+	for _, c := range conns {
+		c.Close()
+	}
 }

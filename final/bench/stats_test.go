@@ -175,3 +175,30 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundsShareOutEveryPing(t *testing.T) {
+	t.Parallel()
+	for _, pings := range []int{1, 7, 200, 20000} {
+		warm, sum := 0, 0
+		for round := range rounds {
+			w, n := roundShare(1000, pings, round)
+			warm, sum = warm+w, sum+n
+		}
+		if warm != 1000 || sum != pings {
+			t.Errorf("%d pings over %d rounds: %d warm-up and %d measured, want 1000 and %d", pings, rounds, warm, sum, pings)
+		}
+	}
+}
+
+func TestInSequenceAddsTimesAndBytes(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1000, 0)
+	got := inSequence([]transfer{
+		{Frames: 2, PayloadBytes: 200, WireBytes: 210, AckTotal: 200, Start: t0, End: t0.Add(time.Second)},
+		{Frames: 1, PayloadBytes: 100, WireBytes: 105, AckTotal: 100, Start: t0.Add(time.Hour), End: t0.Add(time.Hour + 2*time.Second)},
+	})
+	want := transfer{Frames: 3, PayloadBytes: 300, WireBytes: 315, AckTotal: 300, Start: t0, End: t0.Add(3 * time.Second)}
+	if got != want {
+		t.Errorf("inSequence = %+v, want %+v (the hour between rounds must not count)", got, want)
+	}
+}

@@ -66,6 +66,26 @@ func aggregate(ts []transfer) transfer {
 	return sum
 }
 
+// inSequence adds up rounds that ran one after another: bytes add up, and
+// so do their times. The result's End is its Start plus the summed time, as
+// though the rounds had run back to back with nothing between them.
+func inSequence(rounds []transfer) transfer {
+	var sum transfer
+	var elapsed time.Duration
+	for i, t := range rounds {
+		sum.Frames += t.Frames
+		sum.PayloadBytes += t.PayloadBytes
+		sum.WireBytes += t.WireBytes
+		sum.AckTotal += t.AckTotal
+		elapsed += t.End.Sub(t.Start)
+		if i == 0 {
+			sum.Start = t.Start
+		}
+	}
+	sum.End = sum.Start.Add(elapsed)
+	return sum
+}
+
 // together runs do once per connection, all at the same moment, and
 // returns every result. Connections are dialled beforehand so that no
 // client starts measuring while another is still connecting.
