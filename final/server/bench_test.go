@@ -3,6 +3,7 @@ package server_test
 import (
 	"io"
 	"net"
+	"runtime"
 	"testing"
 
 	"bytestream/final/frame"
@@ -146,4 +147,75 @@ func BenchmarkRawPingPong(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRawData1MiB streams the same bytes as BenchmarkData1MiB into a
+// bare reader with a 64 KiB buffer, with no frames and no answers: the floor
+// for throughput.
+func BenchmarkRawData1MiB(b *testing.B) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	total := make(chan int64, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		n, _ := io.CopyBuffer(io.Discard, struct{ io.Reader }{c}, make([]byte, 64<<10))
+		total <- n
+	}()
+	nc, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := make([]byte, 1<<20)
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := nc.Write(payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+	nc.(*net.TCPConn).CloseWrite()
+	if n := <-total; n != int64(b.N)*int64(len(payload)) {
+		b.Fatalf("reader got %d bytes", n)
+	}
+	nc.Close()
+}
+
+// BenchmarkIdleConnMemory reports what one idle connection costs: heap and
+// goroutine stack, measured across b.N connections that sent one frame and
+// then went quiet. (The client ends' sockets are counted too, so this is a
+// slight overestimate.)
+func BenchmarkIdleConnMemory(b *testing.B) {
+	rs := start(b, &server.Server{Logger: logging.New(io.Discard, logging.Never)})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	conns := make([]net.Conn, b.N)
+	ping := frame.AppendFrame(nil, frame.Ping, []byte("12345678"))
+	answer := make([]byte, len(ping))
+	for i := range conns {
+		nc, err := net.Dial("tcp", rs.addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer nc.Close()
+		if _, err := nc.Write(ping); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(nc, answer); err != nil {
+			b.Fatal(err)
+		}
+		conns[i] = nc
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	used := (after.HeapInuse + after.StackInuse) - (before.HeapInuse + before.StackInuse)
+	b.ReportMetric(float64(used)/float64(b.N), "bytes/conn")
 }
