@@ -248,18 +248,21 @@ func TestFrameTimeoutIsAFramingError(t *testing.T) {
 
 func TestAFrameMayArriveSlowlyWithinTheFrameTimeout(t *testing.T) {
 	t.Parallel()
-	// Two frames, each cut in two by a pause of 60% of the frame timeout:
-	// each is on time, though together they take longer than the timeout.
-	// This is the rule that breaks if the frame clock is not per frame.
+	// Frames 2 and 3 each start right behind the previous frame and then
+	// stall for 60% of the frame timeout. Each is on time, though together
+	// they take longer than the timeout: the frame clock must restart with
+	// every frame, including one that starts in the server's buffer.
 	const frameTimeout = time.Second
 	_, nc := rawServer(t, &server.Server{FrameTimeout: frameTimeout})
-	for i := range 2 {
-		wire := encode(typeText, []byte("slow"))
-		send(t, nc, wire[:3])
-		time.Sleep(frameTimeout * 6 / 10)
-		send(t, nc, wire[3:])
-		expectAck(t, nc, uint64(4*(i+1)))
-	}
+	f1, f2, f3 := encode(typeText, []byte("one")), encode(typeText, []byte("two")), encode(typeText, []byte("three"))
+	send(t, nc, f1, f2[:3])
+	expectAck(t, nc, 3)
+	time.Sleep(frameTimeout * 6 / 10)
+	send(t, nc, f2[3:], f3[:3])
+	expectAck(t, nc, 6)
+	time.Sleep(frameTimeout * 6 / 10)
+	send(t, nc, f3[3:])
+	expectAck(t, nc, 11)
 }
 
 func TestIdleConnectionIsClosedWithoutAnError(t *testing.T) {
