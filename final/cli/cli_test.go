@@ -52,7 +52,7 @@ func TestServerShutsDownCleanlyOnSIGTERM(t *testing.T) {
 	}
 	c.Close()
 	log := stderr.String()
-	for _, want := range []string{"listening on " + addr, "closed: server shutting down; 1 frames in", "shutdown clean\n"} {
+	for _, want := range []string{"listening on " + addr, "closed: server shutting down; 1 frame in", "shutdown clean\n"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -48,8 +49,8 @@ type conn struct {
 	// The connection's story, told in the close line.
 	start     time.Time
 	total     uint64 // accepted TEXT and DATA payload bytes: the ACK total
-	framesIn  int
-	bytesIn   int64
+	framesIn  int    // frames read completely, rejected ones included
+	bytesIn   int64  // their size on the wire, headers included
 	framesOut int
 }
 
@@ -104,6 +105,8 @@ func (c *conn) run() ending {
 		if err != nil {
 			return c.failure(err)
 		}
+		c.framesIn++
+		c.bytesIn += frame.HeaderLen + int64(h.Length)
 	}
 }
 
@@ -111,8 +114,6 @@ func (c *conn) run() ending {
 // one answer. Message errors are answered here and return nil: the
 // connection carries on.
 func (c *conn) answer(h frame.Header) error {
-	c.framesIn++
-	c.bytesIn += frame.HeaderLen + int64(h.Length)
 	switch h.Type {
 	case frame.Data:
 		// DATA only needs counting: its bytes are skipped, never copied.
@@ -258,11 +259,20 @@ func (c *conn) close(e ending) {
 	}
 	c.nc.Close()
 	c.srv.setState(c.nc, StateClosed)
-	summary := fmt.Sprintf("%d frames in (%s), %d answers, ACK total %d, %v",
-		c.framesIn, units.FormatSize(c.bytesIn), c.framesOut, c.total, time.Since(c.start).Round(time.Microsecond))
+	summary := fmt.Sprintf("%s in (%s), %s, ACK total %d, %v",
+		count(c.framesIn, "frame"), units.FormatSize(c.bytesIn), count(c.framesOut, "answer"),
+		c.total, time.Since(c.start).Round(time.Microsecond))
 	if e.clean {
 		c.log.Printf("closed: %s; %s", e.why, summary)
 	} else {
 		c.log.Warnf("closed: %s; %s", e.why, summary)
 	}
+}
+
+// count says "1 frame" or "2 frames".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
