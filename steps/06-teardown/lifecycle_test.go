@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"log"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"bytestream/lab/shape"
+
+	"golang.org/x/net/nettest"
 )
 
 // A client that half-closes has said everything it will say. The server
@@ -171,6 +175,52 @@ func waitForConns(t *testing.T, s *server, total, busy int) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%d connections, %d inside a frame; want %d and %d", gotTotal, gotBusy, total, busy)
+		}
+	}
+}
+
+// failingListener fails its first Accepts with a made-up error, the way a
+// real listener fails when the process runs out of file descriptors.
+type failingListener struct {
+	net.Listener
+	failures chan struct{} // one token per Accept that should fail
+}
+
+var errTooManyFiles = errors.New("accept4: too many open files")
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	select {
+	case <-l.failures:
+		return nil, errTooManyFiles
+	default:
+		return l.Listener.Accept()
+	}
+}
+
+func TestAcceptErrorsAreRetriedNotFatal(t *testing.T) {
+	t.Parallel()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failures := make(chan struct{}, 3)
+	for range 3 {
+		failures <- struct{}{}
+	}
+	logs := new(syncBuffer)
+	s := newServer(defaultConfig, log.New(io.Discard, "", 0), log.New(logs, "", 0))
+	done := make(chan error, 1)
+	go func() { done <- s.serve(&failingListener{ln, failures}) }()
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+		s.shutdown()
+	})
+
+	stillServes(t, ln.Addr().String())
+	for _, wait := range []string{"5ms", "10ms", "20ms"} {
+		if want := "accept: accept4: too many open files; retrying in " + wait; !strings.Contains(logs.String(), want) {
+			t.Errorf("server log lacks %q:\n%s", want, logs)
 		}
 	}
 }

@@ -68,8 +68,9 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run dispatches to the server, the client or the benchmark. A command line it does not
-// understand gets the usage and status 2, as the flag package does.
+// run dispatches to the server, the client or the benchmark. A command line
+// it does not understand gets the usage and status 2, as the flag package
+// does.
 func run(args []string) int {
 	if len(args) > 0 {
 		switch args[0] {
@@ -199,11 +200,22 @@ func newServer(cfg config, out, logger *log.Logger) *server {
 // connection beyond the cap is told why and closed: a server that accepted
 // without limit would run out of memory or file descriptors for everyone.
 func (s *server) serve(ln net.Listener) error {
+	backoff := minBackoff
 	for {
 		conn, err := ln.Accept()
-		if err != nil {
+		if errors.Is(err, net.ErrClosed) {
 			return fmt.Errorf("accept: %w", err)
 		}
+		if err != nil {
+			// Any other error, such as running out of file descriptors,
+			// may pass once some connections close. Wait and try again,
+			// longer each time, rather than spin on the error or die of it.
+			s.log.Printf("accept: %v; retrying in %v", err, backoff)
+			time.Sleep(backoff)
+			backoff = min(2*backoff, maxBackoff)
+			continue
+		}
+		backoff = minBackoff
 		s.mu.Lock()
 		full := len(s.idle) >= s.cfg.maxConns
 		if !full {
@@ -219,6 +231,13 @@ func (s *server) serve(ln net.Listener) error {
 		go s.handle(conn)
 	}
 }
+
+// minBackoff and maxBackoff bound the wait after a failed Accept, as in
+// net/http: 5 ms, doubling up to a second.
+const (
+	minBackoff = 5 * time.Millisecond
+	maxBackoff = time.Second
+)
 
 // handle reads frames one after the other and answers each before reading
 // the next, as in step 05. What is new is the deadlines around each step,
