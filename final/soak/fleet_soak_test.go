@@ -27,6 +27,16 @@ func scaled[T any](full, race T) T {
 	return full
 }
 
+// memoryMeasured says whether memory figures mean anything in this run:
+// the race detector's shadow memory multiplies a process's footprint, so
+// under -race the memory rows are left out of the table.
+func memoryMeasured(t *testing.T) bool {
+	if raceEnabled {
+		t.Log("memory not measured under -race: the detector's shadow memory would dominate it")
+	}
+	return !raceEnabled
+}
+
 // raiseFileLimit lets this process, and the server children it starts
 // afterwards, open need files: it raises the soft RLIMIT_NOFILE to the hard
 // limit. Setting it explicitly also stops Go from restoring the old soft
