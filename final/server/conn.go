@@ -76,7 +76,12 @@ type ending struct {
 	why     string
 	clean   bool   // an expected end: logged as information, not a warning
 	errText string // if set, sent to the client in an ERROR frame first
+	linger  bool   // the client may still be sending: close gently, see linger
 }
+
+// lingerTimeout bounds how long a closing connection keeps reading (and
+// dropping) what its client still sends; see linger.
+const lingerTimeout = 500 * time.Millisecond
 
 // serve runs the connection until it ends, and never lets a panic escape:
 // one broken connection must not take the server down.
@@ -96,6 +101,11 @@ func (c *conn) serve() {
 // run reads and answers frames until the connection must end.
 func (c *conn) run() ending {
 	for {
+		// Once Shutdown has begun, answer only frames that are already
+		// here in full: the connection never waits for a new one.
+		if c.srv.inShutdown.Load() && !c.r.FrameBuffered() {
+			return ending{why: "server shutting down", clean: true, linger: true}
+		}
 		c.atBoundary = c.r.Buffered() == 0
 		c.frameDeadline = time.Time{}
 		h, err := c.r.ReadHeader()
@@ -224,13 +234,13 @@ func (c *conn) failure(err error) ending {
 	case err == io.EOF:
 		return ending{why: "client closed its side", clean: true}
 	case errors.Is(err, errShutdown):
-		return ending{why: "server shutting down", clean: true}
+		return ending{why: "server shutting down", clean: true, linger: true}
 	case errors.As(err, &tooLarge):
-		return ending{why: tooLarge.Error(), errText: tooLarge.Error()}
+		return ending{why: tooLarge.Error(), errText: tooLarge.Error(), linger: true}
 	case errors.As(err, &timeout) && timeout.idle:
 		return ending{why: "idle timeout: " + timeout.Error()}
 	case errors.As(err, &timeout):
-		return ending{why: "frame timeout: " + err.Error(), errText: "frame timeout: " + err.Error()}
+		return ending{why: "frame timeout: " + err.Error(), errText: "frame timeout: " + err.Error(), linger: true}
 	case errors.As(err, &truncated):
 		return ending{why: truncated.Error() + " (client closed mid-frame)"}
 	case errors.As(err, &werr):
@@ -257,6 +267,9 @@ func (c *conn) close(e ending) {
 		c.nc.SetWriteDeadline(time.Now().Add(c.writeTimeout))
 		c.w.Flush()
 	}
+	if e.linger {
+		c.linger()
+	}
 	c.nc.Close()
 	c.srv.setState(c.nc, StateClosed)
 	summary := fmt.Sprintf("%s in (%s), %s, ACK total %d, %v",
@@ -267,6 +280,20 @@ func (c *conn) close(e ending) {
 	} else {
 		c.log.Warnf("closed: %s; %s", e.why, summary)
 	}
+}
+
+// linger half-closes the connection, then reads and drops what the client
+// still sends until it closes too, or lingerTimeout passes. Closing a socket
+// with unread input makes the kernel reset the connection and throw away
+// answers not yet delivered: the ERROR frame of a framing error, or the
+// last answers before a shutdown. The half-close tells the client to stop.
+func (c *conn) linger() {
+	cw, ok := c.nc.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
+	io.Copy(io.Discard, c.nc)
 }
 
 // count says "1 frame" or "2 frames".

@@ -100,7 +100,7 @@ func (c *conn) readBefore(p []byte, limit time.Time) (int, error) {
 func (c *conn) readIdle(p []byte, limit time.Time) (int, error) {
 	for {
 		if !c.enterIdle(limit) {
-			return c.drain(p)
+			return 0, errShutdown
 		}
 		n, err := c.nc.Read(p)
 		c.leaveIdle()
@@ -115,36 +115,12 @@ func (c *conn) readIdle(p []byte, limit time.Time) (int, error) {
 		}
 		switch {
 		case c.srv.inShutdown.Load():
-			return c.drain(p)
+			return 0, errShutdown
 		case !time.Now().Before(limit):
 			return 0, &timeoutError{idle: true, limit: c.idleTimeout}
 		}
 		c.readDeadline = time.Time{} // an old deadline fired; set the real one
 	}
-}
-
-// drainWait bounds the last read of a connection at a frame boundary once
-// Shutdown has begun. Bytes already waiting in the socket are returned by the
-// read's first system call, however short the wait; the wait only has to
-// outlast a busy scheduler between setting the deadline and reading.
-const drainWait = 50 * time.Millisecond
-
-// drain reads what the client has already sent, once Shutdown has begun at
-// a frame boundary: frames that arrived before the shutdown still get their
-// answers. When nothing is waiting, the connection is done.
-func (c *conn) drain(p []byte) (int, error) {
-	c.readDeadline = time.Now().Add(drainWait)
-	c.nc.SetReadDeadline(c.readDeadline)
-	n, err := c.nc.Read(p)
-	if n > 0 {
-		c.atBoundary = false
-		c.frameDeadline = time.Time{}
-		return n, nil
-	}
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return 0, errShutdown
-	}
-	return 0, err
 }
 
 // enterIdle marks the connection idle and bounds its wait by limit, unless

@@ -251,11 +251,12 @@ func (s *Server) setState(nc net.Conn, state ConnState) {
 	}
 }
 
-// Shutdown stops the server gracefully: it closes the listeners, and lets
-// every connection finish the frame it is reading and answer every frame
-// the client had already sent; a connection that then has nothing waiting
-// flushes its answers and closes. (A client that keeps sending keeps its
-// connection until ctx ends.) If ctx ends first, the remaining connections are closed
+// Shutdown stops the server gracefully: it closes the listeners, closes
+// idle connections, and lets every other connection finish the frame it is
+// reading, answer it and any frames already complete in its buffer, flush,
+// and close. No connection waits for a new frame once Shutdown has begun,
+// so a client that keeps sending cannot hold the server up: it sees every
+// frame the server read answered, then the end of the stream. If ctx ends first, the remaining connections are closed
 // abruptly and ctx's error is returned. Either way, when Shutdown returns
 // every connection goroutine has exited and every Serve call is returning.
 func (s *Server) Shutdown(ctx context.Context) error {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -187,6 +186,9 @@ func TestShutdownLetsAFrameInProgressFinishAndBeAnswered(t *testing.T) {
 	nc := dialRaw(t, rs.addr)
 	send(t, nc, encode(typeText, []byte("hello")))
 	expectAck(t, nc, 5)
+	// Idle before "hello", active with it, idle again after.
+	watch.await(t, server.StateIdle)
+	watch.await(t, server.StateActive)
 	watch.await(t, server.StateIdle)
 
 	// Half a frame arrives, then the shutdown begins.
@@ -211,38 +213,63 @@ func TestShutdownLetsAFrameInProgressFinishAndBeAnswered(t *testing.T) {
 	rs.waitLog(t, `\[conn 1\] closed: server shutting down; 2 frames in`)
 }
 
-func TestShutdownAnswersEveryFrameThatArrived(t *testing.T) {
+func TestShutdownAnswersEveryFrameItReadThoughTheClientKeepsSending(t *testing.T) {
 	t.Parallel()
 	rs := start(t, &server.Server{})
-	nc := dialRaw(t, rs.addr)
-	// Far more frames than the server reads at once: when Shutdown starts,
-	// many are still waiting in the socket. Every one was sent before the
-	// shutdown, so every one must be answered.
-	const frames = 20000
-	var wire [][]byte
-	for range frames {
-		wire = append(wire, encode(typeText, []byte("x")))
-	}
-	sent := make(chan error, 1)
+	c := dial(t, rs.addr)
+	// The client pipelines DATA as fast as it can and does not stop for
+	// the shutdown. The server must still end promptly, without needing
+	// Shutdown's context, and every frame it read must have its answer
+	// delivered: the client's last ACK equals the total the server logs.
+	const size = 100
 	go func() {
-		_, err := nc.Write(bytes.Join(wire, nil))
-		sent <- err
-	}()
-	answered := make(chan struct{})
-	go func() {
-		defer close(answered)
-		for i := range frames {
-			expectAck(t, nc, uint64(i+1))
+		payload := make([]byte, size)
+		for {
+			for range 16 {
+				if c.Send(frame.Data, payload) != nil {
+					return
+				}
+			}
+			if c.Flush() != nil {
+				return // the server has closed
+			}
 		}
-		expectClosed(t, nc)
 	}()
-	if err := <-sent; err != nil {
-		t.Fatal(err)
+	var last uint64
+	receive := func() error {
+		h, p, err := c.Receive()
+		if err != nil {
+			return err
+		}
+		total, _ := frame.AckTotal(p)
+		if h.Type != frame.Ack || total != last+size {
+			t.Fatalf("after ACK %d came %s %d, want ACK %d", last, h.Type, total, last+size)
+		}
+		last = total
+		return nil
 	}
-	if err := rs.srv.Shutdown(context.Background()); err != nil {
+	for range 1000 {
+		if err := receive(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shutdown := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
+		defer cancel()
+		shutdown <- rs.srv.Shutdown(ctx)
+	}()
+	var err error
+	for err == nil {
+		err = receive()
+	}
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("after ACK %d: %v, want the end of the stream", last, err)
+	}
+	if err := <-shutdown; err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	<-answered
+	rs.waitLog(t, fmt.Sprintf(`closed: server shutting down; .* ACK total %d, `, last))
 }
 
 func TestShutdownClosesIdleConnectionsAtOnce(t *testing.T) {
