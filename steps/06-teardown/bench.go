@@ -26,7 +26,7 @@ func runBench(args []string) int {
 	addr := flags.String("addr", "", "measure the server at `ADDR`; empty starts one in this process on a free port")
 	pings := flags.Int("pings", 2000, "time `N` PING round trips, after N/10 more to warm up")
 	perCell := flags.Duration("time", 250*time.Millisecond, "send DATA for this `long` per payload size and mode")
-	sizeList := flags.String("sizes", "64,256,1K,4K,16K,64K,256K,1M", "DATA payload `sizes` to measure, comma-separated, K = 1024 bytes")
+	sizeList := flags.String("sizes", "64,256,1K,4K,16K,64K,256K,1M,4M", "DATA payload `sizes` to measure, comma-separated, K = 1024 bytes")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
