@@ -74,6 +74,46 @@ func TestShutdownFinishesTheFrameInProgress(t *testing.T) {
 	}
 }
 
+// Frames the server has already read when shutdown begins were sent before
+// it, and are answered. The server's reads are shaped to take in all three
+// frames at once, so they are surely in its buffer, and the first answer
+// waits until shutdown has begun.
+func TestShutdownAnswersTheFramesAlreadyRead(t *testing.T) {
+	t.Parallel()
+	three := bytes.Repeat(encode(t, typeText, "abc"), 3)
+	addr, _, s := startConfigured(t, defaultConfig, shape.Options{Read: shape.Rule{SplitMin: len(three), SplitMax: len(three)}})
+	release := make(chan struct{})
+	s.answer = func(t msgType, payload []byte, total *uint64) (msgType, []byte) {
+		if *total == 0 {
+			<-release
+		}
+		return respond(t, payload, total)
+	}
+	c := dial(t, addr)
+	c.conn.Write(three)
+	waitForConns(t, s, 1, 1)
+
+	finished := make(chan bool)
+	go func() { finished <- s.shutdown() }()
+	for stopping := false; !stopping; time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		stopping = s.stopping
+		s.mu.Unlock()
+	}
+	close(release)
+	for _, want := range []uint64{3, 6, 9} {
+		if got := c.receive(); got != ack(want) {
+			t.Errorf("got %v, want ACK %d", got, want)
+		}
+	}
+	if _, _, err := readFrame(c.in, maxPayloadSize); err != io.EOF {
+		t.Errorf("after the answers: %v, want EOF", err)
+	}
+	if !<-finished {
+		t.Error("shutdown reported that the grace period ran out")
+	}
+}
+
 // A frame that never completes does not hold shutdown up beyond the grace
 // period.
 func TestShutdownClosesWhatIsLeftWhenTheGracePeriodEnds(t *testing.T) {

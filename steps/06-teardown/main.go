@@ -266,7 +266,7 @@ func (s *server) handle(conn net.Conn) {
 		// Between frames the client may stay quiet, but not forever: the
 		// idle timeout. Peek waits for the first byte of the next frame
 		// without consuming it.
-		if !s.waitForFrame(conn) {
+		if !s.waitForFrame(conn, in.Buffered()) {
 			s.log.Printf("%s: closed: the server is shutting down", peer)
 			return
 		}
@@ -303,12 +303,14 @@ func (s *server) handle(conn net.Conn) {
 }
 
 // waitForFrame marks conn as between frames and arms the idle timeout. It
-// returns false if the server is shutting down: a connection between frames
-// has nothing left to finish.
-func (s *server) waitForFrame(conn net.Conn) bool {
+// returns false if the server is shutting down and no byte of another frame
+// has arrived: that connection has nothing left to finish. Bytes already
+// read into the buffer are frames the client sent before the shutdown, and
+// they are answered.
+func (s *server) waitForFrame(conn net.Conn, buffered int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stopping {
+	if s.stopping && buffered == 0 {
 		return false
 	}
 	s.idle[conn] = true
@@ -385,7 +387,8 @@ func (s *server) hangUp(conn net.Conn, reason string) {
 
 // shutdown runs once the listener is closed. Connections between frames are
 // woken up by a deadline in the past and close at once; a connection inside
-// a frame finishes it, sends its answer, and closes when it would next wait.
+// a frame finishes it, answers it and whatever else it has already read,
+// and closes when it would next wait.
 // If they are not all done within the grace period, the rest are closed
 // and shutdown returns false.
 func (s *server) shutdown() bool {
