@@ -4,7 +4,7 @@ package bench
 // the same name with impl=raw, so one run compares them side by side:
 //
 //	go test -run '^$' -bench . -count 10 ./final/bench > new.txt
-//	benchstat -col /impl new.txt
+//	benchstat -col '/impl@(raw framed)' new.txt
 //
 // Frame encoding and decoding alone are measured in final/frame
 // (BenchmarkEncode, BenchmarkDecode).

@@ -38,7 +38,7 @@ func DefaultSizes() []int {
 	return sizes
 }
 
-// DefaultConfig is what `final bench` runs with no flags: about 20 seconds
+// DefaultConfig is what `final bench` runs with no flags: about 16 seconds
 // on a two-core machine.
 func DefaultConfig() Config {
 	return Config{
@@ -47,7 +47,7 @@ func DefaultConfig() Config {
 		Pings:    20000,
 		PingSize: 8,
 		Sizes:    DefaultSizes(),
-		Duration: 400 * time.Millisecond,
+		Duration: 500 * time.Millisecond,
 	}
 }
 
