@@ -10,8 +10,10 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
+	"time"
 
 	"bytestream/lab/proxy"
 	"bytestream/lab/shape"
@@ -24,7 +26,7 @@ type proxyFlags struct {
 	seed             int64
 	seedGiven        bool
 	framing          proxy.Framing
-	hex              bool
+	hex, stable      bool
 	record, replay   string
 	svg, addrFile    string
 	color            colorMode
@@ -43,11 +45,12 @@ func parseProxyFlags(args []string, stderr io.Writer) (proxyFlags, error) {
 	fs.StringVar(&seed, "seed", "", "`seed` for every random choice (default: a random one, printed)")
 	fs.StringVar(&frames, "frames", "off", "frame overlay: `v1` (PROTOCOL.md), len4 (step 03) or off")
 	fs.BoolVar(&f.hex, "hex", false, "hex dump every chunk instead of quoting it")
+	fs.BoolVar(&f.stable, "stable", false, "leave times and addresses out of the log, so runs can be compared")
 	fs.StringVar(&f.record, "record", "", "write the piece schedule to `file` as JSON lines")
 	fs.StringVar(&f.replay, "replay", "", "cut the stream as recorded in `file` (instead of -up/-down)")
 	fs.StringVar(&f.svg, "svg", "", "draw connection 0 into `file` when it closes")
 	fs.StringVar(&f.addrFile, "addr-file", "", "write the bound address to `file` once listening")
-	fs.Var(&f.color, "color", "colour the log: auto (terminal, no NO_COLOR), always or never")
+	fs.Var(&f.color, "color", "colour the log by direction: `mode` auto (on a terminal, unless NO_COLOR is set), always or never")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -94,7 +97,7 @@ func runProxy(args []string, stderr io.Writer) int {
 		f.seed = rand.Int64N(1_000_000)
 	}
 	cfg := proxy.Config{Upstream: f.upstream, Up: f.up, Down: f.down, Seed: f.seed,
-		Framing: f.framing, SVG: f.svg, Log: proxy.NewLogger(stderr, f.color.enabled(stderr), f.hex)}
+		Framing: f.framing, SVG: f.svg, Log: proxy.NewLogger(stderr, proxy.LogOptions{Color: f.color.enabled(stderr), Hex: f.hex, Stable: f.stable})}
 	if f.replay != "" {
 		if cfg.Replay, err = readSchedule(f.replay); err != nil {
 			fmt.Fprintf(stderr, "lab proxy: -replay %v\n", err)
@@ -113,17 +116,32 @@ func runProxy(args []string, stderr io.Writer) int {
 	return serve(f, cfg, stderr)
 }
 
+// shutdownGrace is how long SIGINT lets open connections end by themselves
+// before they are closed: enough for one that was already ending to log it.
+const shutdownGrace = 2 * time.Second
+
 // serve listens, announces the address and seed, and proxies until SIGINT
 // or SIGTERM.
 func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
+	// Catch signals before announcing the address: a script that reads the
+	// address file and sends SIGINT at once must get a clean exit.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "lab proxy: %v\n", err)
 		return 1
 	}
 	addr := ln.Addr().String()
-	cfg.Log.Printf("lab proxy: %s → %s  up: %s  down: %s  frames: %s  seed: %d (repeat with -seed %d)",
-		addr, cfg.Upstream, describe(cfg.Up, cfg.Replay), describe(cfg.Down, cfg.Replay), cfg.Framing, cfg.Seed, cfg.Seed)
+	if !f.stable {
+		cfg.Log.Printf("lab proxy: listening on %s, forwarding to %s", addr, cfg.Upstream)
+	}
+	if f.replay != "" {
+		cfg.Log.Printf("lab proxy: cutting as recorded in %s  frames: %s", filepath.Base(f.replay), cfg.Framing)
+	} else {
+		cfg.Log.Printf("lab proxy: up: %s  down: %s  frames: %s  seed: %d (repeat with -seed %d)",
+			cfg.Up, cfg.Down, cfg.Framing, cfg.Seed, cfg.Seed)
+	}
 	if f.addrFile != "" {
 		if err := writeAddrFile(f.addrFile, addr); err != nil {
 			ln.Close()
@@ -131,14 +149,14 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 			return 1
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	p := proxy.New(cfg)
 	served := make(chan error, 1)
 	go func() { served <- p.Serve(ln) }()
 	select {
 	case <-ctx.Done():
-		p.Close()
+		grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		p.Shutdown(grace)
 		<-served
 		cfg.Log.Printf("lab proxy: interrupted; all connections closed, exiting")
 		return 0
@@ -147,13 +165,6 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lab proxy: %v\n", err)
 		return 1
 	}
-}
-
-func describe(r shape.Rule, replay proxy.Schedule) string {
-	if replay != nil {
-		return "replay"
-	}
-	return r.String()
 }
 
 func readSchedule(name string) (proxy.Schedule, error) {

@@ -80,7 +80,7 @@ func (f Frame) String() string {
 	if f.Type != "" {
 		b.WriteString(f.Type + " ")
 	}
-	fmt.Fprintf(&b, "%dB %s", f.Length, quote(f.Preview, f.Length > uint64(len(f.Preview))))
+	fmt.Fprintf(&b, "%dB %s", f.Length, f.payload())
 	if !f.Split() {
 		fmt.Fprintf(&b, " in piece %d", f.FirstPiece)
 	} else {
@@ -94,6 +94,15 @@ func (f Frame) String() string {
 		b.WriteString(", shares a piece with another frame")
 	}
 	return b.String()
+}
+
+// payload shows the payload: an ACK's total as a number (its 8 bytes are
+// unreadable as text), anything else quoted.
+func (f Frame) payload() string {
+	if f.Type == "ACK" && f.Length == 8 && len(f.Preview) == 8 {
+		return fmt.Sprintf("total %d", binary.BigEndian.Uint64(f.Preview))
+	}
+	return quote(f.Preview, f.Length > uint64(len(f.Preview)))
 }
 
 // frameParser finds frames in a stream fed to it piece by piece. It keeps

@@ -51,7 +51,7 @@ func TestOverlayFindsWhereFramesFall(t *testing.T) {
 				`frame 2 PING 1B "p" in piece 1, shares a piece with another frame`}},
 		{"the second frame starts inside the first's last piece", FramingV1, hello + v1(5, "\x00\x00\x00\x00\x00\x00\x00\x05"), []int{12, 11},
 			[]string{`frame 1 TEXT 5B "hello" in piece 1, shares a piece with another frame`,
-				`frame 2 ACK 8B "\x00\x00\x00\x00\x00\x00\x00\x05" straddles pieces 1–2 (bytes 2+11, header 2+3), shares a piece with another frame`}},
+				`frame 2 ACK 8B total 5 straddles pieces 1–2 (bytes 2+11, header 2+3), shares a piece with another frame`}},
 		{"an empty payload and an unknown type", FramingV1, v1(0x42, ""), []int{5},
 			[]string{`frame 1 0x42 0B "" in piece 1`}},
 		{"len4 has no type byte", FramingLen4, len4("hello") + len4("hi"), []int{1, 8, 6},

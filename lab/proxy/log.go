@@ -18,15 +18,21 @@ type Logger struct {
 	mu     sync.Mutex
 	w      io.Writer
 	colors [2]*color.Color // per Direction, nil when not colouring
-	hex    bool
+	opts   LogOptions
+}
+
+// LogOptions say what a Logger prints.
+type LogOptions struct {
+	Color  bool // colour each direction's lines (decided by the caller: terminal, NO_COLOR)
+	Hex    bool // a hex dump under every chunk instead of a quoted preview
+	Stable bool // leave out times and addresses, so a log can be compared with a golden file
 }
 
 // NewLogger returns a Logger writing to w. Colour follows Wireshark's habit
 // of one colour per direction: red client→server, blue server→client.
-// hexDump adds a hex dump under every chunk.
-func NewLogger(w io.Writer, colored, hexDump bool) *Logger {
-	l := &Logger{w: w, hex: hexDump}
-	if colored {
+func NewLogger(w io.Writer, o LogOptions) *Logger {
+	l := &Logger{w: w, opts: o}
+	if o.Color {
 		for d, attr := range [2]color.Attribute{color.FgRed, color.FgBlue} {
 			c := color.New(attr)
 			c.EnableColor() // the caller decided: colour even if stdout is not a terminal
@@ -68,7 +74,11 @@ const chunkPreview = 40
 // cut, a preview (or a hex dump), then the frames that ended in it.
 func (l *Logger) chunkLines(prefix string, chunk []byte, reads int, pieces []int, note string, frames []Frame) []string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s read %dB", prefix, len(chunk))
+	if chunk == nil {
+		fmt.Fprintf(&b, "%s at EOF", prefix)
+	} else {
+		fmt.Fprintf(&b, "%s read %dB", prefix, len(chunk))
+	}
 	if reads > 1 {
 		fmt.Fprintf(&b, " in %d reads", reads)
 	}
@@ -76,11 +86,11 @@ func (l *Logger) chunkLines(prefix string, chunk []byte, reads int, pieces []int
 	if note != "" {
 		b.WriteString(" (" + note + ")")
 	}
-	if !l.hex {
+	if !l.opts.Hex && chunk != nil {
 		b.WriteString("  " + quote(chunk[:min(len(chunk), chunkPreview)], len(chunk) > chunkPreview))
 	}
 	lines := []string{b.String()}
-	if l.hex {
+	if l.opts.Hex && chunk != nil {
 		dump := strings.TrimSuffix(hex.Dump(chunk), "\n")
 		for _, line := range strings.Split(dump, "\n") {
 			lines = append(lines, "    "+line)
@@ -92,8 +102,14 @@ func (l *Logger) chunkLines(prefix string, chunk []byte, reads int, pieces []int
 	return lines
 }
 
-// offset formats the time since a session started, the way Wireshark's
-// relative time column does.
-func offset(since time.Time) string {
-	return fmt.Sprintf("+%.3fs", time.Since(since).Seconds())
+// Stable reports whether times and addresses are left out.
+func (l *Logger) Stable() bool { return l != nil && l.opts.Stable }
+
+// offset formats the time of t since a session started, the way Wireshark's
+// relative time column does; "" for a stable log.
+func (l *Logger) offset(start, t time.Time) string {
+	if l.Stable() {
+		return ""
+	}
+	return fmt.Sprintf(" +%.3fs", t.Sub(start).Seconds())
 }

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"context"
 	"errors"
 	"net"
 	"sync"
@@ -110,16 +111,12 @@ func (p *Proxy) isClosed() bool {
 // Close stops accepting, closes every connection and waits until each
 // session has logged its summary.
 func (p *Proxy) Close() error {
+	err := p.stopAccepting()
 	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil
-	}
-	p.closed = true
-	close(p.stop)
-	var err error
-	if p.ln != nil {
-		err = p.ln.Close()
+	select {
+	case <-p.stop:
+	default:
+		close(p.stop)
 	}
 	for s := range p.sessions {
 		s.closeConns()
@@ -127,6 +124,37 @@ func (p *Proxy) Close() error {
 	p.mu.Unlock()
 	p.wg.Wait()
 	return err
+}
+
+// Shutdown stops accepting and lets open sessions end by themselves until
+// ctx is done; then it closes what is left, as Close does. A session that
+// was just ending, as after a client exits, thus still logs its end.
+func (p *Proxy) Shutdown(ctx context.Context) error {
+	err := p.stopAccepting()
+	ended := make(chan struct{})
+	go func() {
+		p.wg.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-ctx.Done():
+	}
+	return errors.Join(err, p.Close())
+}
+
+// stopAccepting closes the listener, once.
+func (p *Proxy) stopAccepting() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	if p.ln != nil {
+		return p.ln.Close()
+	}
+	return nil
 }
 
 // sleep pauses for d unless the proxy closes first; it reports whether the

@@ -33,10 +33,13 @@ type pump struct {
 	replaying bool
 	replay    []Piece // recorded pieces still to cut
 	held      []byte  // bytes waiting for the next recorded piece
+	release   int     // held bytes the current plan uses
 	lastAt    int64   // the recorded time of the last replayed piece, µs
 	lastWrite time.Time
 
-	offset                    int64 // bytes written so far
+	readAt                    time.Time // when the chunk being forwarded was read
+	offset                    int64     // bytes cut into pieces so far
+	written                   int64     // bytes written so far
 	reads, pieces, nframes    int
 	splitFrames, sharedFrames int
 }
@@ -61,6 +64,7 @@ func (p *pump) copy() (readErr, writeErr error) {
 	for {
 		chunk, reads, err := p.readChunk()
 		p.reads += reads
+		p.readAt = time.Now()
 		if len(chunk) > 0 {
 			if werr := p.forward(chunk, reads); werr != nil {
 				return nil, werr
@@ -94,74 +98,95 @@ func (p *pump) readChunk() ([]byte, int, error) {
 	return p.buf[:n], reads, err
 }
 
-// forward writes chunk as pieces and logs it.
+// forward cuts chunk into pieces, logs the cut, then writes the pieces.
+// Logging before writing keeps the log in causal order: the server cannot
+// answer a piece the log has not shown yet.
 func (p *pump) forward(chunk []byte, reads int) error {
 	if !p.s.p.sleep(p.rule.Delay) {
 		return net.ErrClosed
 	}
+	var plan []planned
+	note := ""
 	if p.replaying {
-		return p.forwardReplay(chunk, reads)
-	}
-	sizes := p.cut.Cut(len(chunk))
-	var frames []Frame
-	for i, off := 0, 0; i < len(sizes); i++ {
-		if i > 0 && !p.s.p.sleep(p.rule.Gap) {
-			return net.ErrClosed
+		plan, note = p.planReplay(chunk)
+	} else {
+		off := 0
+		for i, size := range p.cut.Cut(len(chunk)) {
+			gap := p.rule.Gap
+			if i == 0 {
+				gap = 0
+			}
+			plan = append(plan, planned{bytes: chunk[off : off+size], gap: gap})
+			off += size
 		}
-		f, err := p.writePiece(chunk[off : off+sizes[i]])
-		if err != nil {
-			return err
-		}
-		frames = append(frames, f...)
-		off += sizes[i]
 	}
-	p.logChunk(chunk, reads, sizes, "", frames)
-	return nil
+	p.logPlan(chunk, reads, plan, note)
+	return p.write(plan)
 }
 
-// forwardReplay cuts at the recorded offsets: it holds bytes until the next
-// recorded piece is complete, waits the recorded gap, and writes it.
-func (p *pump) forwardReplay(chunk []byte, reads int) error {
+// planned is a piece about to be written, and the pause before it.
+type planned struct {
+	bytes []byte
+	gap   time.Duration
+}
+
+// planReplay cuts at the recorded offsets: it holds bytes until the next
+// recorded piece is complete, and paces pieces by the recorded times.
+func (p *pump) planReplay(chunk []byte) ([]planned, string) {
 	p.held = append(p.held, chunk...)
-	var sizes []int
-	var frames []Frame
-	for len(p.replay) > 0 && p.replay[0].Size <= len(p.held) {
+	var plan []planned
+	used := 0
+	for len(p.replay) > 0 && p.replay[0].Size <= len(p.held)-used {
 		next := p.replay[0]
 		p.replay = p.replay[1:]
-		if len(sizes) > 0 || p.pieces > 0 {
-			gap := min(time.Duration(next.Micros-p.lastAt)*time.Microsecond, maxReplayGap)
-			if !p.s.p.sleep(time.Until(p.lastWrite.Add(gap))) {
-				return net.ErrClosed
-			}
+		gap := time.Duration(0)
+		if next.Offset > 0 {
+			gap = min(time.Duration(next.Micros-p.lastAt)*time.Microsecond, maxReplayGap)
 		}
 		p.lastAt = next.Micros
-		f, err := p.writeHeld(next.Size)
-		if err != nil {
-			return err
-		}
-		sizes, frames = append(sizes, next.Size), append(frames, f...)
+		plan = append(plan, planned{bytes: p.held[used : used+next.Size], gap: gap})
+		used += next.Size
 	}
 	note := "replay"
-	if len(p.replay) == 0 && len(p.held) > 0 {
-		size := len(p.held)
-		f, err := p.writeHeld(size)
+	switch rest := len(p.held) - used; {
+	case rest > 0 && len(p.replay) == 0:
+		plan = append(plan, planned{bytes: p.held[used:]})
+		used = len(p.held)
+		note = "past the end of the recording: forwarded whole"
+	case rest > 0:
+		note = fmt.Sprintf("replay; %dB wait for the next recorded piece", rest)
+	}
+	// The plan points into held; keep those bytes until written.
+	p.release = used
+	return plan, note
+}
+
+// write writes each planned piece with one Write, after its gap.
+func (p *pump) write(plan []planned) error {
+	defer p.releaseHeld()
+	for _, piece := range plan {
+		if piece.gap > 0 && !p.s.p.sleep(time.Until(p.lastWrite.Add(piece.gap))) {
+			return net.ErrClosed
+		}
+		n, err := p.dst.Write(piece.bytes)
 		if err != nil {
 			return err
 		}
-		sizes, frames = append(sizes, size), append(frames, f...)
-		note = "past the end of the recording: forwarded whole"
-	} else if len(p.held) > 0 {
-		note = fmt.Sprintf("replay; %dB wait for the next recorded piece", len(p.held))
+		p.s.p.cfg.Record.record(Piece{Conn: p.s.id, Dir: p.dir.Name(), Offset: p.written, Size: n,
+			Micros: time.Since(p.s.start).Microseconds()})
+		p.lastWrite = time.Now()
+		p.written += int64(n)
+		if after := p.s.p.cfg.AfterPiece; after != nil {
+			after(p.dir, p.written)
+		}
 	}
-	p.logChunk(chunk, reads, sizes, note, frames)
 	return nil
 }
 
-// writeHeld writes the first n held bytes as one piece.
-func (p *pump) writeHeld(n int) ([]Frame, error) {
-	frames, err := p.writePiece(p.held[:n])
-	p.held = append(p.held[:0], p.held[n:]...)
-	return frames, err
+// releaseHeld drops the held bytes a replay plan has written.
+func (p *pump) releaseHeld() {
+	p.held = append(p.held[:0], p.held[p.release:]...)
+	p.release = 0
 }
 
 // flushHeld writes what a replay still holds when the stream ends.
@@ -169,28 +194,24 @@ func (p *pump) flushHeld() error {
 	if len(p.held) == 0 {
 		return nil
 	}
-	size := len(p.held)
-	frames, err := p.writeHeld(size)
-	p.logChunk(nil, 0, []int{size}, "end of stream: held bytes forwarded", frames)
-	return err
+	plan := []planned{{bytes: p.held}}
+	p.release = len(p.held)
+	p.logPlan(nil, 0, plan, "end of stream: held bytes forwarded")
+	return p.write(plan)
 }
 
-// writePiece writes one piece with one Write, records and draws it, and
-// returns the frames that ended in it.
-func (p *pump) writePiece(piece []byte) ([]Frame, error) {
-	n, err := p.dst.Write(piece)
-	if err != nil {
-		return nil, err
-	}
-	p.lastWrite = time.Now()
-	p.pieces++
-	p.s.p.cfg.Record.record(Piece{Conn: p.s.id, Dir: p.dir.Name(), Offset: p.offset, Size: n,
-		Micros: time.Since(p.s.start).Microseconds()})
-	frames := p.frames.feed(piece, p.pieces, p.offset)
-	p.s.draw.piece(p.dir, p.offset, piece, frames)
-	p.offset += int64(n)
-	if after := p.s.p.cfg.AfterPiece; after != nil {
-		after(p.dir, p.offset)
+// logPlan numbers the planned pieces, finds the frames that end in them,
+// counts and draws them, and logs the chunk.
+func (p *pump) logPlan(chunk []byte, reads int, plan []planned, note string) {
+	sizes := make([]int, len(plan))
+	var frames []Frame
+	for i, piece := range plan {
+		sizes[i] = len(piece.bytes)
+		p.pieces++
+		found := p.frames.feed(piece.bytes, p.pieces, p.offset)
+		p.s.draw.piece(p.dir, p.offset, piece.bytes, found)
+		p.offset += int64(len(piece.bytes))
+		frames = append(frames, found...)
 	}
 	for _, f := range frames {
 		p.nframes++
@@ -201,7 +222,7 @@ func (p *pump) writePiece(piece []byte) ([]Frame, error) {
 			p.sharedFrames++
 		}
 	}
-	return frames, nil
+	p.logChunk(chunk, reads, sizes, note, frames)
 }
 
 func (p *pump) logChunk(chunk []byte, reads int, sizes []int, note string, frames []Frame) {
@@ -209,7 +230,7 @@ func (p *pump) logChunk(chunk []byte, reads int, sizes []int, note string, frame
 	if log == nil {
 		return
 	}
-	log.lines(p.dir, log.chunkLines(p.s.prefix()+" "+p.dir.String(), chunk, reads, sizes, note, frames)...)
+	log.lines(p.dir, log.chunkLines(p.s.prefixAt(p.readAt)+" "+p.dir.String(), chunk, reads, sizes, note, frames)...)
 }
 
 // end forwards how the stream ended: EOF as a half-close, a reset as a
@@ -227,11 +248,11 @@ func (p *pump) end(readErr, writeErr error) {
 			reset(p.src)
 			return
 		}
-		p.dst.CloseWrite()
 		p.note("EOF: half-close forwarded")
+		p.dst.CloseWrite()
 	case errors.Is(readErr, syscall.ECONNRESET):
-		reset(p.dst)
 		p.note("reset: forwarded as a reset")
+		reset(p.dst)
 	default:
 		p.note("read failed (%v): closing", readErr)
 		p.dst.Close()
@@ -250,7 +271,7 @@ func reset(c tcpConn) {
 
 // summary is the line logged when the session ends.
 func (p *pump) summary() string {
-	line := fmt.Sprintf("%s %s closed: %dB in %s, %s", p.s.prefix(), p.dir, p.offset,
+	line := fmt.Sprintf("%s %s closed: %dB in %s, %s", p.s.prefix(), p.dir, p.written,
 		plural(p.reads, "read"), plural(p.pieces, "piece"))
 	if p.frames != nil {
 		line += fmt.Sprintf(", %s (%d split across pieces, %d sharing a piece)",

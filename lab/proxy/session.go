@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -43,8 +44,11 @@ func newSession(p *Proxy, id int, client net.Conn) *session {
 
 // prefix starts every log line of the session: connection number and the
 // time since it opened.
-func (s *session) prefix() string {
-	return fmt.Sprintf("[%d] %s", s.id, offset(s.start))
+func (s *session) prefix() string { return s.prefixAt(time.Now()) }
+
+// prefixAt is the prefix for something that happened at t.
+func (s *session) prefixAt(t time.Time) string {
+	return fmt.Sprintf("[%d]%s", s.id, s.p.cfg.Log.offset(s.start, t))
 }
 
 func (s *session) logf(format string, args ...any) {
@@ -63,7 +67,15 @@ func (s *session) run() {
 		s.logf("upstream %s: %v; closing the client", s.p.cfg.Upstream, err)
 		return
 	}
-	s.logf("open: client %s → upstream %s (seed %d)", client.RemoteAddr(), s.p.cfg.Upstream, s.seed)
+	how := fmt.Sprintf("seed %d", s.seed)
+	if s.p.cfg.Replay != nil {
+		how = "replay"
+	}
+	if s.p.cfg.Log.Stable() {
+		s.logf("open (%s)", how)
+	} else {
+		s.logf("open: client %s → upstream %s (%s)", client.RemoteAddr(), s.p.cfg.Upstream, how)
+	}
 	for _, c := range []tcpConn{client, server} {
 		c.SetNoDelay(true) // Go's default, made explicit: a piece must not wait for the next
 	}
@@ -132,5 +144,5 @@ func (s *session) drawPicture() {
 		s.logf("svg: %v", err)
 		return
 	}
-	s.logf("svg: drew connection %d into %s", s.id, s.p.cfg.SVG)
+	s.logf("svg: drew connection %d into %s", s.id, filepath.Base(s.p.cfg.SVG))
 }

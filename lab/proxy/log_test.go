@@ -1,0 +1,67 @@
+package proxy
+
+import (
+	"strings"
+	"sync"
+	"testing"
+)
+
+// writes records each Write separately, to check one write per line.
+type writes struct {
+	mu  sync.Mutex
+	all []string
+}
+
+func (w *writes) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.all = append(w.all, string(p))
+	return len(p), nil
+}
+
+func TestChunkLineShowsSizePiecesAndPreview(t *testing.T) {
+	t.Parallel()
+	var w writes
+	l := NewLogger(&w, LogOptions{})
+	p := newFrameParser(FramingV1)
+	var found []Frame
+	off := 0
+	for i, size := range []int{3, 3, 3, 1} {
+		found = append(found, p.feed([]byte(v1(1, "hello")[off:off+size]), i+1, int64(off))...)
+		off += size
+	}
+	l.lines(Up, l.chunkLines("[0] c→s", []byte(v1(1, "hello")), 1, []int{3, 3, 3, 1}, "", found)...)
+	want := []string{
+		"[0] c→s read 10B → 3|3|3|1  \"\\x00\\x00\\x00\\x05\\x01hello\"\n",
+		"    frame 1 TEXT 5B \"hello\" straddles pieces 1–4 (bytes 3+3+3+1, header 3+2)\n",
+	}
+	if strings.Join(w.all, "") != strings.Join(want, "") || len(w.all) != len(want) {
+		t.Fatalf("writes = %q; want %q, one write per line", w.all, want)
+	}
+}
+
+func TestHexDumpReplacesThePreview(t *testing.T) {
+	t.Parallel()
+	var w writes
+	l := NewLogger(&w, LogOptions{Hex: true})
+	l.lines(Down, l.chunkLines("[0] s→c", []byte("hi\x00"), 1, []int{3}, "", nil)...)
+	if len(w.all) != 2 || w.all[0] != "[0] s→c read 3B → 3\n" || !strings.Contains(w.all[1], "68 69 00") {
+		t.Fatalf("writes = %q; want the chunk line, then a hex dump line", w.all)
+	}
+}
+
+func TestColourMarksEachDirection(t *testing.T) {
+	t.Parallel()
+	var w writes
+	l := NewLogger(&w, LogOptions{Color: true})
+	l.lines(Up, "up")
+	l.lines(Down, "down")
+	if len(w.all) != 2 || !strings.HasPrefix(w.all[0], "\x1b[31m") || !strings.HasPrefix(w.all[1], "\x1b[34m") {
+		t.Fatalf("writes = %q; want red for c→s, blue for s→c", w.all)
+	}
+	var plain writes
+	NewLogger(&plain, LogOptions{}).lines(Up, "up")
+	if strings.Contains(plain.all[0], "\x1b") {
+		t.Fatalf("uncoloured logger wrote %q", plain.all[0])
+	}
+}
