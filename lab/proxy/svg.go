@@ -66,7 +66,7 @@ func (d *drawing) svg() string {
 	for dir := range d.pieces {
 		longest = max(longest, min(d.total[dir], drawLimit))
 	}
-	width := 2*margin + int(longest)*cell
+	width := max(2*margin+int(longest)*cell, 640) // wide enough for the legend
 	height := 2*laneGap + 20
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="monospace" font-size="11">`+"\n", width, height)
@@ -74,6 +74,7 @@ func (d *drawing) svg() string {
 	for _, dir := range []Direction{Up, Down} {
 		d.lane(&b, dir, 45+int(dir)*laneGap)
 	}
+	fmt.Fprintf(&b, `<text x="4" y="%d" fill="#555">boxes: pieces, one write each · brackets: frames · "·": a byte that is not printable</text>`+"\n", height-6)
 	b.WriteString("</svg>\n")
 	return b.String()
 }

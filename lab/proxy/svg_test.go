@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,5 +50,49 @@ func TestSVGFileIsWrittenWhenConnectionZeroCloses(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(data), "<svg") || strings.Count(string(data), `stroke="#333"`) != 5+1 {
 		t.Fatalf("picture = %.200q…; want an SVG with 5 up pieces and 1 down piece", data)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/lab/connection.svg from the drawing code")
+
+// The picture in docs/lab.md is the replay script's session (split=2-7,
+// seed 3, TEXT "hello" and "world" with their ACKs), drawn by the same code
+// the proxy runs; this test fails when the drawing changes and the picture
+// was not regenerated with -update.
+func TestConnectionPictureIsCurrent(t *testing.T) {
+	t.Parallel()
+	rule, _ := shape.ParseRule("split=2-7")
+	d := newDrawing(FramingV1)
+	cutters := [2]*shape.Cutter{shape.NewCutter(rule, 3), shape.NewCutter(rule, ^int64(3))}
+	parsers := [2]*frameParser{newFrameParser(FramingV1), newFrameParser(FramingV1)}
+	var offsets [2]int64
+	var numbers [2]int
+	ack := func(total byte) string { return v1(5, "\x00\x00\x00\x00\x00\x00\x00"+string(total)) }
+	for _, chunk := range []struct {
+		dir   Direction
+		bytes string
+	}{{Up, v1(1, "hello")}, {Down, ack(5)}, {Up, v1(1, "world")}, {Down, ack(10)}} {
+		off := 0
+		for _, size := range cutters[chunk.dir].Cut(len(chunk.bytes)) {
+			piece := []byte(chunk.bytes[off : off+size])
+			numbers[chunk.dir]++
+			frames := parsers[chunk.dir].feed(piece, numbers[chunk.dir], offsets[chunk.dir])
+			d.piece(chunk.dir, offsets[chunk.dir], piece, frames)
+			offsets[chunk.dir] += int64(size)
+			off += size
+		}
+	}
+	golden := filepath.Join("..", "..", "testdata", "lab", "connection.svg")
+	if *update {
+		if err := os.WriteFile(golden, []byte(d.svg()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.svg() != string(want) {
+		t.Fatalf("%s is stale: run go test ./lab/proxy -run TestConnectionPictureIsCurrent -update", golden)
 	}
 }
