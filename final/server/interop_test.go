@@ -268,8 +268,6 @@ func TestAFrameMayArriveSlowlyWithinTheFrameTimeout(t *testing.T) {
 func TestIdleConnectionIsClosedWithoutAnError(t *testing.T) {
 	t.Parallel()
 	rs, nc := rawServer(t, &server.Server{IdleTimeout: 50 * time.Millisecond})
-	send(t, nc, encode(typeText, []byte("hi")))
-	expectAck(t, nc, 2)
 	expectClosed(t, nc) // no frame started: closed quietly, no ERROR
 	rs.waitLog(t, `closed: idle timeout: no frame started within 50ms`)
 }
@@ -278,7 +276,7 @@ func TestBusyConnectionOutlivesTheIdleTimeout(t *testing.T) {
 	t.Parallel()
 	// Frames keep coming for three idle timeouts; the connection is never
 	// idle that long, so it must stay open throughout.
-	const idle = 300 * time.Millisecond
+	const idle = 500 * time.Millisecond
 	_, nc := rawServer(t, &server.Server{IdleTimeout: idle})
 	for end := time.Now().Add(3 * idle); time.Now().Before(end); {
 		send(t, nc, encode(typePing, nil))
