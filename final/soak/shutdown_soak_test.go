@@ -3,8 +3,10 @@
 package soak
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"sync"
@@ -216,4 +218,80 @@ func waitFor(wg *sync.WaitGroup, limit time.Duration) bool {
 // tail returns the last n bytes of s, for a failure message.
 func tail(s string, n int) string {
 	return s[max(0, len(s)-n):]
+}
+
+// forcedGrace is short, and the write timeout long, so that clients that
+// never read are still stuck when the grace period ends.
+const forcedGrace = time.Second
+
+// TestShutdownForcedAtGrace sends SIGTERM while 20 clients that never read
+// hold connections whose answers cannot be delivered. They cannot finish, so
+// the server must cut them off when the grace period ends and exit 1
+// (reporting that shutdown was forced), promptly, not when its write
+// timeout would have fired.
+func TestShutdownForcedAtGrace(t *testing.T) {
+	n := scaled(20, 10)
+	srv := startChild(t, "-grace", forcedGrace.String(), "-write-timeout", "1m")
+	dialer := net.Dialer{Timeout: mustFinish, Control: smallReceiveBuffer}
+	conns := make([]net.Conn, n)
+	if failed, err := forEach(n, n, func(i int) error {
+		c, err := dialer.Dial("tcp", srv.addr)
+		conns[i] = c
+		return err
+	}); failed > 0 {
+		t.Fatalf("%d of %d clients failed to connect: %v", failed, n, err)
+	}
+	var stuck, ended sync.WaitGroup
+	for _, c := range conns {
+		stuck.Add(1)
+		ended.Go(func() {
+			defer c.Close()
+			stallWriting(c, stuck.Done)
+		})
+	}
+	if !waitFor(&stuck, mustFinish) {
+		t.Fatal("clients' writes never stalled")
+	}
+
+	signalled := time.Now()
+	srv.signal(syscall.SIGTERM)
+	code := srv.wait(mustFinish)
+	exitAfter := time.Since(signalled)
+	if !waitFor(&ended, mustFinish) {
+		t.Fatal("clients still writing after the server exited")
+	}
+	forced := countLines(srv.log.String(), "shutdown forced")
+	limit := forcedGrace + time.Second
+	threat := fmt.Sprintf("shutdown: SIGTERM with %s clients stuck", count(n))
+	figures.Add(Row{threat, "exit code, time to exit", fmt.Sprintf("%d, %v", code, round(exitAfter)),
+		fmt.Sprintf("1 (forced), ≤ %v grace + 1s", forcedGrace), code == 1 && forced == 1 && exitAfter <= limit})
+	if code != 1 || forced != 1 {
+		t.Errorf("server exited with %d (%d 'shutdown forced' lines), want 1 and one line:\n%s", code, forced, tail(srv.log.String(), 2000))
+	}
+	if exitAfter > limit {
+		t.Errorf("server exited %v after SIGTERM, want within %v of the %v grace period", exitAfter, limit-forcedGrace, forcedGrace)
+	}
+}
+
+// stallWriting writes PINGs on c, never reading, and calls stalled once a
+// write has been blocked for a while: the server's answers have filled
+// every buffer between them. It returns when a write fails.
+func stallWriting(c net.Conn, stalled func()) {
+	ping := frame.AppendFrame(nil, frame.Ping, make([]byte, stallPing))
+	once := sync.OnceFunc(stalled)
+	defer once()
+	for rest := ping; ; {
+		c.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))
+		n, err := c.Write(rest)
+		rest = rest[n:]
+		if len(rest) == 0 {
+			rest = ping
+		}
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			once() // the rest of this frame goes out later: the stream stays whole
+		case err != nil:
+			return
+		}
+	}
 }
