@@ -347,8 +347,8 @@ func exchange(addr string, wire []byte) ([]byte, error) {
 // Never-reading clients: a short write timeout, and a small receive buffer
 // on the client so the kernel stops absorbing answers after a few KiB.
 const (
-	stallWriteTimeout = 2 * time.Second
-	stallPing         = 16 << 10
+	stallWriteTimeout  = 2 * time.Second
+	stallPing          = 16 << 10
 	stallReceiveBuffer = 4 << 10
 )
 
