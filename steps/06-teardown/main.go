@@ -26,7 +26,7 @@
 // then the server: serve, handle (the per-connection loop with its
 // deadlines), hangUp and shutdown. The protocol in respond and the client
 // are step 05's, and readFrame only adds byte counts to every error inside
-// a frame. bench.go is step 05's too.
+// a frame. bench.go is step 05's but for the line that starts its server.
 package main
 
 import (
