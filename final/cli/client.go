@@ -74,9 +74,12 @@ func runClient(args []string) int {
 }
 
 func (j *clientJob) check(fs *flag.FlagSet) error {
-	dataSet := false
-	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	dataSet := set["data"]
 	switch {
+	case set["count"] && !dataSet:
+		return errors.New("-count needs -data: it says how many DATA frames to send")
 	case j.pings < 0:
 		return errors.New("-ping must not be negative")
 	case j.dataCount < 1:
