@@ -417,3 +417,52 @@ func equal[T comparable](a, b []T) bool {
 	}
 	return true
 }
+
+// startEcho starts a server that sends back everything it reads, then
+// closes once the client has half-closed.
+func startEcho(t *testing.T) string {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(mustFinish))
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return ln.Addr().String()
+}
+
+func TestEveryRuleKeepsTheBytes(t *testing.T) {
+	t.Parallel()
+	writes := []string{strings.Repeat("0123456789", 30), "a", "", "bc", strings.Repeat("xyz", 100)}
+	want := strings.Join(writes, "")
+	for _, rule := range []string{"", "split=1,gap=0", "split=2-7,gap=0", "split=64", "coalesce=5ms", "delay=1ms", "split=3,coalesce=2ms,delay=1ms,gap=0"} {
+		t.Run(rule, func(t *testing.T) {
+			t.Parallel()
+			r, err := shape.ParseRule(rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr, _ := startProxy(t, Config{Upstream: startEcho(t), Up: r, Down: r, Seed: 5, Framing: FramingV1})
+			if got := exchange(t, addr, 0, writes...); got != want {
+				t.Fatalf("echo through the proxy returned %d bytes, %q…; want the %d bytes sent", len(got), got[:min(len(got), 20)], len(want))
+			}
+		})
+	}
+}

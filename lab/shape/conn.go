@@ -2,8 +2,8 @@ package shape
 
 import (
 	"errors"
+	"io"
 	"net"
-	"os"
 	"sync"
 	"time"
 )
@@ -99,18 +99,12 @@ func (c *conn) SetWriteDeadline(t time.Time) error {
 	return c.wdl.set(t, c.Conn.SetWriteDeadline)
 }
 
-// opError wraps the errors this package makes itself (a pause cut short by a
-// deadline or Close) as the *net.OpError a real conn would return; errors
-// from c pass through unchanged.
+// opError wraps an error this package made itself (a pause cut short by a
+// deadline or Close) as the *net.OpError a real conn returns. Errors from c
+// are already *net.OpError, and io.EOF must stay io.EOF: both pass as they are.
 func (c *conn) opError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
 	var already *net.OpError
-	if errors.As(err, &already) {
-		return err
-	}
-	if !errors.Is(err, os.ErrDeadlineExceeded) && !errors.Is(err, net.ErrClosed) && op != "close" {
+	if err == nil || err == io.EOF || errors.As(err, &already) {
 		return err
 	}
 	return &net.OpError{Op: op, Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}

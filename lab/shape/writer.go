@@ -127,7 +127,9 @@ func (w *writer) flush(batch int) {
 	}
 	p := w.take()
 	w.held.Unlock()
-	w.report(w.send(p, w.closed))
+	if _, err := w.send(p, w.closed); err != nil {
+		w.fail(err)
+	}
 }
 
 // flushAll sends whatever is held, at Close or CloseWrite. Pauses then only
@@ -142,7 +144,9 @@ func (w *writer) flushAll() error {
 		return w.failure()
 	}
 	_, err := w.send(p, nil)
-	w.report(0, err)
+	if err != nil {
+		w.fail(err)
+	}
 	return err
 }
 
@@ -157,10 +161,9 @@ func (w *writer) take() []byte {
 	return p
 }
 
-func (w *writer) report(_ int, err error) {
-	if err == nil {
-		return
-	}
+// fail records the first error of sending held bytes: those bytes are
+// lost, so every later Write must fail too.
+func (w *writer) fail(err error) {
 	w.held.Lock()
 	defer w.held.Unlock()
 	if w.err == nil {
