@@ -380,3 +380,52 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+func TestReadDelayHonoursTheDeadlineAndClose(t *testing.T) {
+	t.Parallel()
+	a, b := mustPair(t)
+	a.Write([]byte("waiting"))
+	r := Wrap(b, Options{Read: Rule{Delay: time.Hour}})
+	r.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	n, err := r.Read(make([]byte, 8))
+	var ne net.Error
+	if n != 0 || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("Read during an hour's delay with a 10ms deadline = %d, %v; want a timeout", n, err)
+	}
+	r.SetReadDeadline(time.Time{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Read(make([]byte, 8))
+		done <- err
+	}()
+	r.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, net.ErrClosed) {
+			t.Fatalf("Read during Close = %v; want net.ErrClosed", err)
+		}
+	case <-time.After(mustFinish):
+		t.Fatal("Close did not end a Read waiting out its delay")
+	}
+}
+
+func TestReadGapComesBetweenPiecesNotBeforeTheFirst(t *testing.T) {
+	t.Parallel()
+	a, b := mustPair(t)
+	a.Write([]byte("abcdef"))
+	r := Wrap(b, Options{Read: Rule{SplitMin: 3, SplitMax: 3, Gap: time.Millisecond}})
+	buf := make([]byte, 8)
+	// The first piece comes without a gap. The second waits its gap first,
+	// and a deadline already past ends that wait without consuming anything.
+	if n, err := r.Read(buf); err != nil || string(buf[:n]) != "abc" {
+		t.Fatalf("first Read = %q, %v; want \"abc\" without waiting", buf[:n], err)
+	}
+	r.SetReadDeadline(time.Now().Add(-time.Second))
+	if _, err := r.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("second Read in the gap = %v; want a deadline error", err)
+	}
+	r.SetReadDeadline(time.Time{})
+	if n, err := r.Read(buf); err != nil || string(buf[:n]) != "def" {
+		t.Fatalf("Read after the gap = %q, %v; want \"def\"", buf[:n], err)
+	}
+}
