@@ -68,34 +68,38 @@ func TestHostileFourGiBDeclarations(t *testing.T) {
 	}
 }
 
-// Slowloris: the frame timeout is short so that the test is. The
+// Slowloris: the frame timeout is short so that the test is. A byte every
+// half second is the attack: holding connections open at almost no cost,
+// not flooding the server (which would measure the two shared cores). The
 // well-behaved client measures in windows that end before any slowloris
-// connection can time out, alternating unloaded and loaded windows over
-// several rounds, so that whatever else the machine is doing weighs on both
-// sides of the comparison alike.
+// connection can time out, one unloaded and one loaded window per round.
+// Each round compares its own two windows, so whatever else the machine is
+// doing weighs on both sides alike, and the median round is judged, so one
+// round disturbed from outside cannot decide the result.
 const (
 	slowFrameTimeout = 3 * time.Second
-	slowByteEvery    = 100 * time.Millisecond
+	slowByteEvery    = 500 * time.Millisecond
 	slowWindow       = time.Second
-	slowRounds       = 3
+	slowRounds       = 5
 )
 
 // TestHostileSlowloris measures a well-behaved client's PING round trips
 // alone, then while 500 clients each dribble one byte of a frame per
-// interval, three rounds of each. The dribblers must all be closed at the
-// frame timeout — not before, and with the protocol's ERROR — and the
-// well-behaved client's p99 under slowloris must stay within 2× of its
-// unloaded p99.
+// interval, in five rounds. The dribblers must all be closed at the frame
+// timeout — not before, and with the protocol's ERROR — and in the median
+// round the well-behaved client's p99 under slowloris must stay within 2×
+// of its unloaded p99.
 func TestHostileSlowloris(t *testing.T) {
 	n := scaled(500, 100)
 	srv := startChild(t, "-frame-timeout", slowFrameTimeout.String())
 	good := dialClient(t, srv.addr)
-	var unloaded, loaded bench.Samples
+	var ratios []float64
 	var closedAfter []time.Duration
 	var failed, early int
-	for range slowRounds {
-		unloaded = append(unloaded, pingFor(t, good, slowWindow)...)
-		closes, errs := slowloris(t, srv.addr, n, func() { loaded = append(loaded, pingFor(t, good, slowWindow)...) })
+	for round := range slowRounds {
+		unloaded := bench.Summarize(pingFor(t, good, slowWindow))
+		var loaded bench.Summary
+		closes, errs := slowloris(t, srv.addr, n, func() { loaded = bench.Summarize(pingFor(t, good, slowWindow)) })
 		for i, err := range errs {
 			switch {
 			case err != nil:
@@ -107,28 +111,28 @@ func TestHostileSlowloris(t *testing.T) {
 			}
 		}
 		closedAfter = append(closedAfter, closes...)
+		ratios = append(ratios, float64(loaded.P99)/float64(unloaded.P99))
+		t.Logf("round %d: p99 unloaded %v, loaded %v", round+1, unloaded.P99, loaded.P99)
 	}
 
 	slices.Sort(closedAfter)
-	u, l := bench.Summarize(unloaded), bench.Summarize(loaded)
-	ratio := float64(l.P99) / float64(u.P99)
+	slices.Sort(ratios)
+	median := ratios[len(ratios)/2]
 	total := n * slowRounds
 	threat := fmt.Sprintf("hostile: %s slowloris clients (× %d rounds)", count(n), slowRounds)
 	figures.Add(Row{threat, "closed at the frame timeout, with ERROR",
 		fmt.Sprintf("%s, after %v–%v", count(total-failed-early), round(closedAfter[0]), round(closedAfter[total-1])),
 		fmt.Sprintf("%s, at %v", count(total), slowFrameTimeout), failed+early == 0})
 	figures.Add(Row{threat, "good client p99, loaded / unloaded",
-		fmt.Sprintf("%.2f× (%v / %v)", ratio, round(l.P99), round(u.P99)), "≤ 2×", ratio <= 2})
-	t.Logf("unloaded: %+v", u)
-	t.Logf("loaded:   %+v", l)
-	if ratio > 2 {
-		t.Errorf("well-behaved client's p99 went from %v to %v under slowloris, more than 2×", u.P99, l.P99)
+		fmt.Sprintf("%.2f× median (rounds %.2f–%.2f×)", median, ratios[0], ratios[len(ratios)-1]), "≤ 2×", median <= 2})
+	if median > 2 {
+		t.Errorf("well-behaved client's p99 rose %.2f× under slowloris in the median round, more than 2×", median)
 	}
 }
 
 // slowloris opens n connections that each start a frame declaring 1,000
 // bytes of TEXT and then send one more byte per slowByteEvery (it would take
-// them 100 s to finish). It runs measure while they dribble, then waits
+// them over eight minutes to finish). It runs measure while they dribble, then waits
 // until the server has closed them all, and returns how long after its first
 // byte each one was closed, and what was wrong with each close, if anything.
 func slowloris(t *testing.T, addr string, n int, measure func()) ([]time.Duration, []error) {
@@ -168,27 +172,32 @@ func slowloris(t *testing.T, addr string, n int, measure func()) ([]time.Duratio
 	return closedAfter, errs
 }
 
+// dribbleGroups spreads the dribblers over each interval: independent
+// attackers would not all send in the same millisecond, and a test that
+// makes them do so measures its own bursts.
+const dribbleGroups = 20
+
 // dribble sends the next byte of wire on every connection once per
-// slowByteEvery, until stop. Connections the server closed fail their write
-// and are skipped from then on.
+// slowByteEvery, a group at a time, until stop. Connections the server
+// closed fail their write and are skipped from then on.
 func dribble(conns []net.Conn, wire []byte, stop <-chan struct{}) {
 	sent := make([]int, len(conns))
 	for i := range sent {
 		sent[i] = 1
 	}
-	tick := time.NewTicker(slowByteEvery)
+	tick := time.NewTicker(slowByteEvery / dribbleGroups)
 	defer tick.Stop()
-	for {
+	for group := 0; ; group = (group + 1) % dribbleGroups {
 		select {
 		case <-stop:
 			return
 		case <-tick.C:
 		}
-		for i, c := range conns {
+		for i := group; i < len(conns); i += dribbleGroups {
 			if sent[i] < 0 || sent[i] >= len(wire) {
 				continue
 			}
-			if _, err := c.Write(wire[sent[i] : sent[i]+1]); err != nil {
+			if _, err := conns[i].Write(wire[sent[i] : sent[i]+1]); err != nil {
 				sent[i] = -1
 				continue
 			}
