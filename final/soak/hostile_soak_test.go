@@ -3,7 +3,6 @@
 package soak
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -206,12 +205,11 @@ func dribble(conns []net.Conn, wire []byte, stop <-chan struct{}) {
 	}
 }
 
-// dialClient connects a well-behaved client, closed when the test ends.
+// dialClient connects a well-behaved client for a whole test (two
+// must-finish periods at most), closed when the test ends.
 func dialClient(t *testing.T, addr string) *client.Conn {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
-	defer cancel()
-	c, err := client.Dial(ctx, addr)
+	c, err := dialBounded(addr, time.Now().Add(2*mustFinish))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,9 +494,7 @@ func TestHostileSilentAndHalfClosedConnections(t *testing.T) {
 // halfCloseAfter pipelines k TEXT frames, half-closes, and expects k ACKs
 // with the right totals, then a clean end of stream.
 func halfCloseAfter(addr string, k int) error {
-	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
-	defer cancel()
-	c, err := client.Dial(ctx, addr)
+	c, err := dialBounded(addr, time.Now().Add(mustFinish))
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@
 package soak
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
 	"sync"
@@ -67,10 +66,9 @@ func TestLoadThousandClientsPingPong(t *testing.T) {
 	srv := startChild(t)
 
 	clients := make([]*client.Conn, n)
+	deadline := time.Now().Add(duration + mustFinish)
 	failed, err := forEach(n, dialers, func(i int) error {
-		ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
-		defer cancel()
-		c, err := client.Dial(ctx, srv.addr)
+		c, err := dialBounded(srv.addr, deadline)
 		clients[i] = c
 		return err
 	})

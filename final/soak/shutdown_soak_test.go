@@ -45,8 +45,12 @@ func TestShutdownUnderLoad(t *testing.T) {
 	clients := make([]*pipeliner, n)
 	if failed, err := forEach(n, dialers, func(i int) error {
 		nc, err := net.DialTimeout("tcp", srv.addr, mustFinish)
+		if err != nil {
+			return err
+		}
+		nc.SetDeadline(time.Now().Add(shutdownGrace + 2*mustFinish))
 		clients[i] = &pipeliner{local: nc.LocalAddr().String(), c: client.NewConn(nc), done: make(chan struct{})}
-		return err
+		return nil
 	}); failed > 0 {
 		t.Fatalf("%d of %d clients failed to connect: %v", failed, n, err)
 	}
@@ -275,12 +279,13 @@ func TestShutdownForcedAtGrace(t *testing.T) {
 
 // stallWriting writes PINGs on c, never reading, and calls stalled once a
 // write has been blocked for a while: the server's answers have filled
-// every buffer between them. It returns when a write fails.
+// every buffer between them. It returns when a write fails, or after two
+// must-finish periods.
 func stallWriting(c net.Conn, stalled func()) {
 	ping := frame.AppendFrame(nil, frame.Ping, make([]byte, stallPing))
 	once := sync.OnceFunc(stalled)
 	defer once()
-	for rest := ping; ; {
+	for rest, end := ping, time.Now().Add(2*mustFinish); time.Now().Before(end); {
 		c.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))
 		n, err := c.Write(rest)
 		rest = rest[n:]
