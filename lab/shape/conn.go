@@ -21,7 +21,10 @@ type Options struct {
 	Read Rule
 	// Write says what Write sends: each Write is cut into pieces, each one
 	// Write on the underlying conn with Gap between; Coalesce holds bytes
-	// and sends them as one write after Coalesce (or on Close).
+	// and sends them as one write after Coalesce (or on Close). Held bytes
+	// are the conn's, as if in a socket's send buffer: a write deadline that
+	// passes while they wait delays them until the deadline moves, and
+	// loses nothing.
 	Write Rule
 	// Seed: every random choice derives from it.
 	Seed int64
@@ -68,8 +71,9 @@ func (c *conn) Write(p []byte) (int, error) {
 func (c *conn) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
 	if c.w.holding() {
-		c.Conn.SetWriteDeadline(time.Now().Add(closeFlushTimeout))
-		c.w.flushAll()
+		end := time.Now().Add(closeFlushTimeout)
+		c.Conn.SetWriteDeadline(end)
+		c.w.flushAll(&deadline{at: end, wake: make(chan struct{})}, nil)
 	}
 	return c.Conn.Close()
 }
@@ -81,7 +85,7 @@ func (c *conn) CloseWrite() error {
 	if !ok {
 		return c.opError("close", errors.New("underlying conn cannot half-close"))
 	}
-	if err := c.w.flushAll(); err != nil {
+	if err := c.w.flushAll(c.wdl, c.closed); err != nil {
 		return c.opError("close", err)
 	}
 	return half.CloseWrite()
@@ -96,7 +100,9 @@ func (c *conn) SetReadDeadline(t time.Time) error {
 }
 
 func (c *conn) SetWriteDeadline(t time.Time) error {
-	return c.wdl.set(t, c.Conn.SetWriteDeadline)
+	err := c.wdl.set(t, c.Conn.SetWriteDeadline)
+	c.w.deadlineMoved()
+	return err
 }
 
 // opError wraps an error this package made itself (a pause cut short by a

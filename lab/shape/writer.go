@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -8,8 +9,8 @@ import (
 	"time"
 )
 
-// maxHeld bounds what a coalescing writer holds: a writer that outpaces the
-// window flushes early instead of growing without limit.
+// maxHeld bounds what a coalescing writer holds, like a socket's send
+// buffer: a Write that finds it full sends it at once and waits for that.
 const maxHeld = 1 << 20
 
 // writer cuts each Write into pieces, one Write on dst each, with the rule's
@@ -21,13 +22,13 @@ type writer struct {
 	dl     *deadline
 	closed <-chan struct{}
 
-	mu sync.Mutex // held while sending: pieces of two Writes never interleave
+	mu sync.Mutex // held while sending: pieces of two sends never interleave
 
 	held    sync.Mutex // guards the fields below
 	pending []byte     // bytes waiting for the coalescing window to close
-	batch   int        // counts batches, so a stale timer flushes nothing
 	timer   *time.Timer
-	err     error // first failure of a background flush; later Writes report it
+	batch   int   // counts timers, so a stale one sends nothing
+	err     error // a failure that lost held bytes; every later Write reports it
 }
 
 func (w *writer) Write(p []byte) (int, error) {
@@ -36,19 +37,19 @@ func (w *writer) Write(p []byte) (int, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.send(p, w.closed)
+	return w.send(p, w.dl, w.closed)
 }
 
 // send writes p after the rule's delay, as pieces with the rule's gap
-// between them. Pauses end early on the write deadline or when stop closes.
-func (w *writer) send(p []byte, stop <-chan struct{}) (int, error) {
-	if err := pause(w.rule.Delay, w.dl, stop); err != nil {
+// between them. Pauses end early when dl passes or stop closes.
+func (w *writer) send(p []byte, dl *deadline, stop <-chan struct{}) (int, error) {
+	if err := pause(w.rule.Delay, dl, stop); err != nil {
 		return 0, err
 	}
 	sent := 0
 	for sent < len(p) {
 		if sent > 0 {
-			if err := pause(w.rule.Gap, w.dl, stop); err != nil {
+			if err := pause(w.rule.Gap, dl, stop); err != nil {
 				return sent, err
 			}
 		}
@@ -65,34 +66,33 @@ func (w *writer) send(p []byte, stop <-chan struct{}) (int, error) {
 	return sent, nil
 }
 
-// hold appends p to the current batch, starting the batch's window when p is
-// its first byte. Write reports success once the bytes are held; a failure to
-// send them later is reported by the next Write.
+// hold adds p to the held bytes; the first byte of a batch starts its
+// window. Like a socket's send buffer, the held bytes are the writer's
+// now: Write returns, and a deadline that passes later does not lose them.
 func (w *writer) hold(p []byte) (int, error) {
-	w.held.Lock()
-	if err := w.holdErr(); err != nil {
+	accepted := 0
+	for {
+		w.held.Lock()
+		if err := w.holdErr(); err != nil {
+			w.held.Unlock()
+			return accepted, err
+		}
+		take := min(maxHeld-len(w.pending), len(p)-accepted)
+		w.pending = append(w.pending, p[accepted:accepted+take]...)
+		accepted += take
+		w.schedule(w.rule.Coalesce)
 		w.held.Unlock()
-		return 0, err
-	}
-	if len(w.pending) == 0 {
-		w.batch++
-		batch := w.batch
-		w.timer = time.AfterFunc(w.rule.Coalesce, func() { w.flush(batch) })
-	}
-	w.pending = append(w.pending, p...)
-	full, batch := len(w.pending) >= maxHeld, w.batch
-	w.held.Unlock()
-	if full {
-		w.flush(batch)
-		if err := w.failure(); err != nil {
-			return len(p), err
+		if accepted == len(p) {
+			return accepted, nil
+		}
+		if err := w.flush(); err != nil { // full: send now, and wait for it
+			return accepted, err
 		}
 	}
-	return len(p), nil
 }
 
-// holdErr says why hold must refuse bytes: an earlier failure, a closed conn
-// or a write deadline that has passed. The caller holds w.held.
+// holdErr says why hold must refuse bytes: a closed conn, an earlier
+// failure, or a write deadline that has passed. The caller holds w.held.
 func (w *writer) holdErr() error {
 	select {
 	case <-w.closed:
@@ -108,67 +108,86 @@ func (w *writer) holdErr() error {
 	return nil
 }
 
-func (w *writer) failure() error {
-	w.held.Lock()
-	defer w.held.Unlock()
-	return w.err
-}
-
-// flush sends batch if it is still the one held. Taking the bytes while
-// holding w.mu keeps batches in order even when a timer and a full batch
-// race to send.
-func (w *writer) flush(batch int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.held.Lock()
-	if batch != w.batch || len(w.pending) == 0 {
-		w.held.Unlock()
+// schedule arms a flush after d unless one is armed or nothing is held.
+// The caller holds w.held.
+func (w *writer) schedule(d time.Duration) {
+	if w.timer != nil || len(w.pending) == 0 {
 		return
 	}
-	p := w.take()
-	w.held.Unlock()
-	if _, err := w.send(p, w.closed); err != nil {
-		w.fail(err)
-	}
+	w.batch++
+	batch := w.batch
+	w.timer = time.AfterFunc(d, func() { w.flushBatch(batch) })
 }
 
-// flushAll sends whatever is held, at Close or CloseWrite. Pauses then only
-// end on the write deadline: the conn is closing, yet held bytes must go.
-func (w *writer) flushAll() error {
+// flushBatch is a timer's flush: it sends only if its timer is still the
+// armed one, so a timer that fired just as another flush took its batch
+// does not cut the next batch's window short.
+func (w *writer) flushBatch(batch int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.held.Lock()
-	p := w.take()
+	stale := batch != w.batch || w.timer == nil
 	w.held.Unlock()
-	if len(p) == 0 {
-		return w.failure()
+	if !stale {
+		w.sendHeld(w.dl, w.closed)
 	}
-	_, err := w.send(p, nil)
-	if err != nil {
-		w.fail(err)
-	}
-	return err
 }
 
-// take removes the held bytes; the caller holds w.held.
-func (w *writer) take() []byte {
+// flush sends what is held now.
+func (w *writer) flush() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sendHeld(w.dl, w.closed)
+}
+
+// sendHeld takes the held bytes and sends them; the caller holds w.mu, so
+// batches leave in order. Bytes a deadline stopped stay held, to go when
+// the deadline moves; any other failure loses them, for good.
+func (w *writer) sendHeld(dl *deadline, stop <-chan struct{}) error {
+	w.held.Lock()
 	p := w.pending
 	w.pending = nil
 	if w.timer != nil {
 		w.timer.Stop()
 		w.timer = nil
 	}
-	return p
-}
-
-// fail records the first error of sending held bytes: those bytes are
-// lost, so every later Write must fail too.
-func (w *writer) fail(err error) {
+	w.held.Unlock()
+	if len(p) == 0 {
+		return nil
+	}
+	n, err := w.send(p, dl, stop)
+	if err == nil {
+		return nil
+	}
 	w.held.Lock()
 	defer w.held.Unlock()
-	if w.err == nil {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		w.pending = append(p[n:], w.pending...)
+	} else if w.err == nil {
 		w.err = err
 	}
+	return err
+}
+
+// deadlineMoved sends bytes an earlier deadline stopped, now that the
+// deadline may allow it.
+func (w *writer) deadlineMoved() {
+	w.held.Lock()
+	defer w.held.Unlock()
+	w.schedule(0)
+}
+
+// flushAll sends whatever is held, at Close or CloseWrite, with pauses
+// bounded by dl and stop.
+func (w *writer) flushAll(dl *deadline, stop <-chan struct{}) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.sendHeld(dl, stop); err != nil {
+		return err
+	}
+	w.held.Lock()
+	defer w.held.Unlock()
+	return w.err
 }
 
 // holding reports whether a coalescing window holds bytes.
