@@ -68,8 +68,10 @@ func (s Schedule) add(p Piece) error {
 	if p.Dir != "up" && p.Dir != "down" {
 		return fmt.Errorf("dir %q is neither up nor down", p.Dir)
 	}
-	if p.Size <= 0 {
-		return fmt.Errorf("size %d is not positive", p.Size)
+	if p.Size <= 0 || p.Size > chunkSize {
+		// The proxy never writes more than one chunk at once; a larger size
+		// would make a replay hold bytes without limit.
+		return fmt.Errorf("size %d is not between 1 and %d", p.Size, chunkSize)
 	}
 	if s[p.Conn] == nil {
 		s[p.Conn] = map[string][]Piece{}
