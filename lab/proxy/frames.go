@@ -63,14 +63,14 @@ type Frame struct {
 	Start, End  int64  // stream offsets, End exclusive
 	FirstPiece  int    // 1-based piece numbers
 	LastPiece   int
-	Parts       []int  // bytes of the frame in each piece it touches
+	Parts       []int  // bytes of the frame in each piece it touches (the first maxListed)
 	HeaderParts []int  // bytes of the header in each piece it touches
 	Shared      bool   // a piece it touches also holds bytes of another frame
 	Preview     []byte // the payload's first bytes
 }
 
 // Split reports whether the frame straddles more than one piece.
-func (f Frame) Split() bool { return len(f.Parts) > 1 }
+func (f Frame) Split() bool { return f.LastPiece > f.FirstPiece }
 
 // String is the overlay's line, e.g.
 // `frame 2 TEXT 5B "hello" straddles pieces 3–4 (bytes 3+7, header 3+2)`.
@@ -84,7 +84,7 @@ func (f Frame) String() string {
 	if !f.Split() {
 		fmt.Fprintf(&b, " in piece %d", f.FirstPiece)
 	} else {
-		fmt.Fprintf(&b, " straddles pieces %d–%d (bytes %s", f.FirstPiece, f.LastPiece, joinInts(f.Parts, "+"))
+		fmt.Fprintf(&b, " straddles pieces %d–%d (bytes %s", f.FirstPiece, f.LastPiece, listInts(f.Parts, f.LastPiece-f.FirstPiece+1, "+"))
 		if len(f.HeaderParts) > 1 {
 			b.WriteString(", header " + joinInts(f.HeaderParts, "+"))
 		}
@@ -136,7 +136,7 @@ func (p *frameParser) feed(piece []byte, number int, off int64) []Frame {
 			p.cur = &Frame{Index: p.count + 1, Start: off + int64(pos), FirstPiece: number, Shared: pos > 0}
 		}
 		take := p.consume(piece[pos:])
-		p.cur.Parts = addPart(p.cur.Parts, number, p.cur.LastPiece, take)
+		p.cur.Parts = addPart(p.cur.Parts, number, p.cur.FirstPiece, p.cur.LastPiece, take)
 		p.cur.LastPiece = number
 		pos += take
 		if p.have == p.framing.headerLen() && p.left == 0 {
@@ -188,23 +188,40 @@ func (p *frameParser) unfinished() string {
 	return fmt.Sprintf("frame %d cut off: %d of %d payload bytes", p.cur.Index, p.cur.Length-p.left, p.cur.Length)
 }
 
+// maxListed is how many piece sizes a line lists: a 1 MiB frame cut into
+// 1-byte pieces must not cost a million entries in memory or on screen.
+const maxListed = 32
+
 // addPart adds n bytes in piece number to parts, growing the last part when
-// the piece is the same one as last time.
-func addPart(parts []int, number, last, n int) []int {
-	if len(parts) > 0 && number == last {
-		parts[len(parts)-1] += n
-		return parts
+// the piece is the same one as last time; beyond maxListed parts it only
+// counts (in the frame's piece numbers).
+func addPart(parts []int, number, first, last, n int) []int {
+	switch {
+	case len(parts) > 0 && number == last:
+		if touched := last - first + 1; touched <= maxListed {
+			parts[touched-1] += n
+		}
+	case len(parts) < maxListed:
+		parts = append(parts, n)
 	}
-	return append(parts, n)
+	return parts
 }
 
-func joinInts(v []int, sep string) string {
+// listInts joins v with sep; when v holds fewer than the total it ends
+// with "…" and the total, as in "1|1|1|…(105)".
+func listInts(v []int, total int, sep string) string {
 	s := make([]string, len(v))
 	for i, n := range v {
 		s[i] = strconv.Itoa(n)
 	}
-	return strings.Join(s, sep)
+	joined := strings.Join(s, sep)
+	if total > len(v) {
+		joined += fmt.Sprintf("%s…(%d)", sep, total)
+	}
+	return joined
 }
+
+func joinInts(v []int, sep string) string { return listInts(v, len(v), sep) }
 
 // quote shows bytes as a Go string literal, with an ellipsis when cut.
 func quote(b []byte, cut bool) string {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,8 @@ func TestOverlayFindsWhereFramesFall(t *testing.T) {
 		{"len4 has no type byte", FramingLen4, len4("hello") + len4("hi"), []int{1, 8, 6},
 			[]string{`frame 1 5B "hello" straddles pieces 1–2 (bytes 1+8, header 1+3)`,
 				`frame 2 2B "hi" in piece 3`}},
+		{"a frame over many pieces lists the first 32", FramingLen4, len4(strings.Repeat("y", 36)), slices.Repeat([]int{1}, 40),
+			[]string{`frame 1 36B "yyyyyyyyyyyyyyyy"… straddles pieces 1–40 (bytes ` + strings.Repeat("1+", 32) + `…(40), header 1+1+1+1)`}},
 		{"a long payload is quoted in part", FramingLen4, len4(strings.Repeat("x", 40)), []int{44},
 			[]string{`frame 1 40B "xxxxxxxxxxxxxxxx"… in piece 1`}},
 	}

@@ -82,7 +82,7 @@ func (l *Logger) chunkLines(prefix string, chunk []byte, reads int, pieces []int
 	if reads > 1 {
 		fmt.Fprintf(&b, " in %d reads", reads)
 	}
-	b.WriteString(" → " + joinInts(pieces, "|"))
+	b.WriteString(" → " + listInts(pieces[:min(len(pieces), maxListed)], len(pieces), "|"))
 	if note != "" {
 		b.WriteString(" (" + note + ")")
 	}

@@ -65,3 +65,16 @@ func TestColourMarksEachDirection(t *testing.T) {
 		t.Fatalf("uncoloured logger wrote %q", plain.all[0])
 	}
 }
+
+func TestLongPieceListsAreCut(t *testing.T) {
+	t.Parallel()
+	l := NewLogger(&writes{}, LogOptions{})
+	sizes := make([]int, 105)
+	for i := range sizes {
+		sizes[i] = 1
+	}
+	line := l.chunkLines("[0] c→s", make([]byte, 105), 1, sizes, "", nil)[0]
+	if want := "→ " + strings.Repeat("1|", 32) + "…(105)  "; !strings.Contains(line, want) {
+		t.Fatalf("chunk line %q lacks %q", line, want)
+	}
+}
