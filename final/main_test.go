@@ -23,7 +23,8 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
-		Dir:  "../testdata/final",
-		Cmds: labtest.Cmds(),
+		Dir:   "../testdata/final",
+		Cmds:  labtest.Cmds(),
+		Setup: labtest.Setup,
 	})
 }

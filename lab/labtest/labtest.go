@@ -31,6 +31,16 @@ func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) 
 	}
 }
 
+// Setup is a testscript.Params.Setup shared by every script package.
+//
+// A binary built with -race sleeps a second on exit, waiting for late race
+// reports, and every command in a script is such an exit. Setup tells the
+// race runtime not to wait: reports still print, only the pause goes.
+func Setup(env *testscript.Env) error {
+	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	return nil
+}
+
 // WaitAddr implements `waitaddr VAR FILE`: it waits until FILE exists and
 // holds an address, then sets the environment variable VAR to it, so later
 // lines can say `exec final client -addr $VAR`.

@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"bytestream/lab/labcmd"
@@ -27,14 +26,8 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
-		Dir:  filepath.Join("..", "..", "testdata", "steps", "02-readfull"),
-		Cmds: labtest.Cmds(),
-		Setup: func(env *testscript.Env) error {
-			// A binary built with -race sleeps a second on exit, waiting
-			// for late race reports; every command in a script is such an
-			// exit. Reports still print, only the wait goes.
-			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
-			return nil
-		},
+		Dir:   filepath.Join("..", "..", "testdata", "steps", "02-readfull"),
+		Cmds:  labtest.Cmds(),
+		Setup: labtest.Setup,
 	})
 }
