@@ -29,12 +29,17 @@ var discardBuffers = sync.Pool{New: func() any { b := make([]byte, discardChunk)
 //
 // The payload returned by ReadPayload and ReadFrame is only valid until the
 // next call to any Reader method: the Reader reuses its buffer.
+//
+// A Reader takes its read buffer from a shared pool when it first reads,
+// and gives it back on Release, so an idle Reader can hold no buffer.
 type Reader struct {
 	// MaxPayload is the largest payload length accepted; a header declaring
 	// more yields a *TooLargeError. Zero means DefaultMaxPayload.
 	MaxPayload int
 
-	br      *bufio.Reader
+	src     io.Reader
+	pool    *sync.Pool    // read buffers of this Reader's size
+	br      *bufio.Reader // nil until the first read and after Release
 	hdr     [HeaderLen]byte
 	cur     Header
 	pending int // payload bytes of cur not yet consumed
@@ -50,7 +55,37 @@ func NewReader(r io.Reader) *Reader {
 // bytes. Payloads larger than the buffer are read straight into their
 // destination, not through it.
 func NewReaderSize(r io.Reader, size int) *Reader {
-	return &Reader{br: bufio.NewReaderSize(r, size)}
+	return &Reader{src: r, pool: readPool(max(size, minBufferSize))}
+}
+
+// minBufferSize is bufio's smallest read buffer: pools are keyed by the
+// size a buffer really has.
+const minBufferSize = 16
+
+// Release returns the Reader's read buffer to the shared pool, for a Reader
+// about to sit idle; the next read takes a buffer again. It is allowed only
+// between frames with nothing buffered: when bytes are buffered or a
+// payload is unread, Release does nothing and reports false, because
+// releasing would lose them. A payload returned earlier stays valid until
+// the next read.
+func (r *Reader) Release() bool {
+	if r.pending > 0 || r.Buffered() > 0 {
+		return false
+	}
+	if r.br != nil {
+		r.br.Reset(nil) // drop the source, not the memory
+		r.pool.Put(r.br)
+		r.br = nil
+	}
+	return true
+}
+
+// acquire gives the Reader a read buffer if it has none.
+func (r *Reader) acquire() {
+	if r.br == nil {
+		r.br = r.pool.Get().(*bufio.Reader)
+		r.br.Reset(r.src)
+	}
 }
 
 func (r *Reader) limit() int {
@@ -62,12 +97,20 @@ func (r *Reader) limit() int {
 
 // Buffered returns how many bytes have arrived but are not yet consumed.
 // Zero means the next read will wait on the network.
-func (r *Reader) Buffered() int { return r.br.Buffered() }
+func (r *Reader) Buffered() int {
+	if r.br == nil {
+		return 0
+	}
+	return r.br.Buffered()
+}
 
 // FrameBuffered reports whether the next frame has arrived completely, so
 // reading it will not wait on the network. Servers use it to skip setting a
 // read deadline for frames that are already here.
 func (r *Reader) FrameBuffered() bool {
+	if r.br == nil {
+		return false
+	}
 	if r.pending > 0 {
 		return r.br.Buffered() >= r.pending
 	}
@@ -83,6 +126,7 @@ func (r *Reader) FrameBuffered() bool {
 // stream ends cleanly instead. Servers call it to tell an idle connection
 // (still waiting here) from one in the middle of a frame.
 func (r *Reader) Wait() error {
+	r.acquire()
 	if err := r.skipPending(); err != nil {
 		return err
 	}
@@ -96,6 +140,7 @@ func (r *Reader) Wait() error {
 // *TooLargeError when the declared length exceeds MaxPayload; in that case
 // no payload buffer has been allocated.
 func (r *Reader) ReadHeader() (Header, error) {
+	r.acquire()
 	if err := r.skipPending(); err != nil {
 		return Header{}, err
 	}
@@ -125,6 +170,7 @@ func (r *Reader) headerError(n int, err error) error {
 // ReadPayload reads the payload of the frame whose header was just read.
 // The slice is valid until the next call to a Reader method.
 func (r *Reader) ReadPayload() ([]byte, error) {
+	r.acquire()
 	want := r.pending
 	r.pending = 0
 	if want <= maxRetained {
@@ -165,6 +211,7 @@ func (r *Reader) readLarge(want int) ([]byte, error) {
 // without copying it anywhere the caller can see, and returns how many bytes
 // it skipped. Servers use it for DATA, whose bytes only need counting.
 func (r *Reader) DiscardPayload() (int, error) {
+	r.acquire()
 	want := r.pending
 	r.pending = 0
 	n, err := r.discard(want)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"sync"
 )
 
 // Writer writes frames to a byte stream, batching small ones until Flush.
@@ -15,9 +16,15 @@ import (
 // vectored write on a TCP or Unix connection): never a header in one system
 // call and its payload in another, which would invite the peer to see half a
 // frame and, with Nagle's algorithm, cost a delayed-ACK round trip.
+//
+// Like a Reader, a Writer takes its buffer from a shared pool when it first
+// writes, and gives it back on Release.
 type Writer struct {
 	w    io.Writer
-	buf  []byte      // pending frames; capacity is the batch size
+	size int         // the batch size
+	pool *sync.Pool  // write buffers of that size
+	held *[]byte     // the pool's handle on buf; nil while released
+	buf  []byte      // pending frames; nil while released
 	vec  [2][]byte   // backing array of bufs, so a vectored write allocates nothing
 	bufs net.Buffers // the pending batch and a large payload, for one writev
 	err  error       // the first write error; every later call returns it
@@ -31,7 +38,31 @@ func NewWriter(w io.Writer) *Writer {
 // NewWriterSize returns a Writer that batches up to size bytes of frames
 // before writing them.
 func NewWriterSize(w io.Writer, size int) *Writer {
-	return &Writer{w: w, buf: make([]byte, 0, max(size, HeaderLen+AckLen))}
+	size = max(size, HeaderLen+AckLen)
+	return &Writer{w: w, size: size, pool: writePool(size)}
+}
+
+// Release returns the Writer's buffer to the shared pool, for a Writer
+// about to sit idle; the next write takes a buffer again. It is allowed
+// only when nothing waits for Flush: with frames pending it does nothing
+// and reports false, because releasing would lose them.
+func (w *Writer) Release() bool {
+	if len(w.buf) > 0 {
+		return false
+	}
+	if w.held != nil {
+		w.pool.Put(w.held)
+		w.held, w.buf = nil, nil
+	}
+	return true
+}
+
+// acquire gives the Writer a buffer if it has none.
+func (w *Writer) acquire() {
+	if w.held == nil {
+		w.held = w.pool.Get().(*[]byte)
+		w.buf = (*w.held)[:0]
+	}
 }
 
 // Buffered returns how many bytes of frames wait for Flush.
@@ -48,6 +79,7 @@ func (w *Writer) WriteFrame(t Type, payload []byte) error {
 	if uint64(len(payload)) > math.MaxUint32 {
 		return fmt.Errorf("write %s frame: payload of %d bytes does not fit a 32-bit length", t, len(payload))
 	}
+	w.acquire()
 	size := HeaderLen + len(payload)
 	room := cap(w.buf) - len(w.buf)
 	if size > room && (size <= cap(w.buf) || room < HeaderLen) {
@@ -68,6 +100,7 @@ func (w *Writer) WriteAck(total uint64) error {
 	if w.err != nil {
 		return w.err
 	}
+	w.acquire()
 	if HeaderLen+AckLen > cap(w.buf)-len(w.buf) {
 		if err := w.Flush(); err != nil {
 			return err
