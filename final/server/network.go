@@ -11,10 +11,18 @@ import (
 // is already buffered, so the work done here happens once per batch of
 // frames, not once per frame:
 //
-//   - pending answers are flushed first, because the client may be waiting
-//     for them before it sends more (ping-pong), while a pipelining client,
-//     whose frames are already buffered, gets its answers in few large
-//     writes;
+//   - pending answers are flushed when the connection would otherwise
+//     wait, because the client may be waiting for them before it sends
+//     more (ping-pong). On a TCP socket the read is first tried without
+//     waiting (socket_unix.go), and answers are flushed only if it finds
+//     nothing: a pipelining client, whose next frames are already in the
+//     socket, gets its answers in few large writes, and its reader is woken
+//     once per batch, not once per read. A wrapped conn (the lab's) cannot
+//     be tried, so it is flushed before every read;
+//   - between frames, with nothing buffered, a TCP connection waits in
+//     awaitFrame holding no buffers: it gives its read and write buffers
+//     back to shared pools and peeks for the client's next byte, so an idle
+//     connection costs a few kilobytes;
 //   - the wait is bounded by the idle timeout between frames and by the
 //     frame timeout inside one.
 //
@@ -24,6 +32,16 @@ import (
 // old deadline, the read is simply retried with the right one. A busy
 // connection therefore touches its read deadline about once per timeout
 // period, not once per frame.
+
+// socketReader reads a TCP socket itself (socket_unix.go).
+type socketReader interface {
+	// read is a net.Conn Read that flushes pending answers only if it
+	// must wait.
+	read(p []byte) (int, error)
+	// awaitBytes waits, holding no buffers, until the next read will not
+	// wait; before waiting it flushes and releases the buffers.
+	awaitBytes() error
+}
 
 // errShutdown stops an idle connection's read once Shutdown has begun.
 var errShutdown = errors.New("server shutting down")
@@ -61,13 +79,18 @@ func (c *conn) readNetwork(p []byte) (int, error) {
 	}
 	now := time.Now()
 	c.keepWriteDeadline(now)
-	if c.w.Buffered() > 0 {
-		if err := c.w.Flush(); err != nil {
-			return 0, &writeError{err}
+	switch {
+	case c.sock == nil:
+		if err := c.flush(); err != nil {
+			return 0, err
 		}
-	}
-	if c.atBoundary {
-		return c.readIdle(p, now.Add(c.idleTimeout))
+		if c.atBoundary {
+			return c.readIdle(p, now.Add(c.idleTimeout), false)
+		}
+	case c.atBoundary:
+		// awaitFrame saw the client's next bytes arrive and left the
+		// connection idle until they are read.
+		return c.readIdle(p, c.idleLimit, true)
 	}
 	// The frame started in the buffer moments ago; its clock starts now.
 	c.frameDeadline = now.Add(c.frameTimeout)
@@ -78,13 +101,13 @@ func (c *conn) readNetwork(p []byte) (int, error) {
 func (c *conn) readBefore(p []byte, limit time.Time) (int, error) {
 	for {
 		c.lazyDeadline(limit)
-		n, err := c.nc.Read(p)
+		n, err := c.read(p)
 		if n > 0 {
 			// Bytes first; a lasting error comes back on the next read. (A
 			// wrapped conn, such as the lab's, may return both at once.)
 			return n, nil
 		}
-		if !errors.Is(err, os.ErrDeadlineExceeded) {
+		if !readTimedOut(err) {
 			return 0, err
 		}
 		if !time.Now().Before(limit) {
@@ -94,15 +117,25 @@ func (c *conn) readBefore(p []byte, limit time.Time) (int, error) {
 	}
 }
 
+// read reads from the socket, which flushes pending answers itself before
+// it waits, or from a wrapped conn, which readNetwork has flushed.
+func (c *conn) read(p []byte) (int, error) {
+	if c.sock != nil {
+		return c.sock.read(p)
+	}
+	return c.nc.Read(p)
+}
+
 // readIdle waits at a frame boundary for the next frame to start. The
 // connection is marked idle meanwhile, under c.mu, so that Shutdown can
-// interrupt exactly the connections that are between frames.
-func (c *conn) readIdle(p []byte, limit time.Time) (int, error) {
-	for {
-		if !c.enterIdle(limit) {
+// interrupt exactly the connections that are between frames; isIdle says
+// awaitFrame has marked it already.
+func (c *conn) readIdle(p []byte, limit time.Time, isIdle bool) (int, error) {
+	for ; ; isIdle = false {
+		if !isIdle && !c.enterIdle(limit) {
 			return 0, errShutdown
 		}
-		n, err := c.nc.Read(p)
+		n, err := c.read(p)
 		c.leaveIdle()
 		if n > 0 {
 			c.atBoundary = false
@@ -110,17 +143,80 @@ func (c *conn) readIdle(p []byte, limit time.Time) (int, error) {
 			c.srv.setState(c.nc, StateActive)
 			return n, nil
 		}
-		if !errors.Is(err, os.ErrDeadlineExceeded) {
+		if !readTimedOut(err) {
 			return 0, err
 		}
-		switch {
-		case c.srv.inShutdown.Load():
-			return 0, errShutdown
-		case !time.Now().Before(limit):
-			return 0, &timeoutError{idle: true, limit: c.idleTimeout}
+		if err := c.idleOver(limit); err != nil {
+			return 0, err
 		}
-		c.readDeadline = time.Time{} // an old deadline fired; set the real one
 	}
+}
+
+// awaitFrame begins readIdle's wait on a TCP socket. run calls it before
+// the next header when nothing is buffered: it waits for the client's next
+// bytes holding no buffers, and leaves them in the socket, and the
+// connection idle, for readIdle.
+func (c *conn) awaitFrame() error {
+	now := time.Now()
+	c.keepWriteDeadline(now)
+	c.idleLimit = now.Add(c.idleTimeout)
+	for {
+		if !c.enterIdle(c.idleLimit) {
+			return errShutdown
+		}
+		err := c.sock.awaitBytes()
+		if err == nil {
+			return nil
+		}
+		c.leaveIdle()
+		if !readTimedOut(err) {
+			return err
+		}
+		if err := c.idleOver(c.idleLimit); err != nil {
+			return err
+		}
+	}
+}
+
+// idleOver says why an idle wait whose deadline fired must end, or returns
+// nil if an old deadline fired early and the wait goes on.
+func (c *conn) idleOver(limit time.Time) error {
+	switch {
+	case c.srv.inShutdown.Load():
+		return errShutdown
+	case !time.Now().Before(limit):
+		return &timeoutError{idle: true, limit: c.idleTimeout}
+	}
+	c.readDeadline = time.Time{} // set the real one
+	return nil
+}
+
+// readTimedOut reports whether a read failed at the read deadline, not at
+// the write deadline of the flush before it.
+func readTimedOut(err error) bool {
+	var werr *writeError
+	return errors.Is(err, os.ErrDeadlineExceeded) && !errors.As(err, &werr)
+}
+
+// flush sends the pending answers. On a socket it runs whenever a read
+// would wait, perhaps well into a slow frame, so it renews the write
+// deadline itself.
+func (c *conn) flush() error {
+	if c.w.Buffered() == 0 {
+		return nil
+	}
+	c.keepWriteDeadline(time.Now())
+	if err := c.w.Flush(); err != nil {
+		return &writeError{err}
+	}
+	return nil
+}
+
+// releaseBuffers gives the connection's buffers back while it is idle;
+// the frame package refuses if anything is buffered.
+func (c *conn) releaseBuffers() {
+	c.r.Release()
+	c.w.Release()
 }
 
 // enterIdle marks the connection idle and bounds its wait by limit, unless
