@@ -80,6 +80,16 @@ func (r *Reader) Release() bool {
 	return true
 }
 
+// Reset discards anything buffered and any unread payload, and makes r
+// read from src, so a Reader can be reused for another stream, or
+// released when its stream is abandoned.
+func (r *Reader) Reset(src io.Reader) {
+	r.src, r.cur, r.pending = src, Header{}, 0
+	if r.br != nil {
+		r.br.Reset(src)
+	}
+}
+
 // acquire gives the Reader a read buffer if it has none.
 func (r *Reader) acquire() {
 	if r.br == nil {

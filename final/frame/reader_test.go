@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"testing"
 	"testing/iotest"
@@ -160,18 +161,23 @@ func TestDiscardedPayloadTruncationIsReported(t *testing.T) {
 }
 
 // TestOversizeHeaderAllocatesNothing is not parallel: it measures the
-// process's allocations, which other tests would disturb.
+// process's allocations, which other tests would disturb. The runtime
+// itself allocates now and then (seen once under -race, 5.6 KB), so the
+// least of three tries is judged.
 func TestOversizeHeaderAllocatesNothing(t *testing.T) {
 	hdr := []byte{0xff, 0xff, 0xff, 0xff, byte(Data)}
-	r := NewReader(bytes.NewReader(hdr))
-	r.Wait() // the read buffer is taken on first use; only the header's cost is measured
-	allocated := bytesAllocated(func() {
-		_, err := r.ReadHeader()
-		var tl *TooLargeError
-		if !errors.As(err, &tl) || !errors.Is(err, ErrTooLarge) || tl.Length != 1<<32-1 || tl.Limit != DefaultMaxPayload {
-			t.Errorf("err = %v, want a *TooLargeError for 4294967295 > 16777216", err)
-		}
-	})
+	allocated := uint64(math.MaxUint64)
+	for range 3 {
+		r := NewReader(bytes.NewReader(hdr))
+		r.Wait() // the read buffer is taken on first use; only the header's cost is measured
+		allocated = min(allocated, bytesAllocated(func() {
+			_, err := r.ReadHeader()
+			var tl *TooLargeError
+			if !errors.As(err, &tl) || !errors.Is(err, ErrTooLarge) || tl.Length != 1<<32-1 || tl.Limit != DefaultMaxPayload {
+				t.Errorf("err = %v, want a *TooLargeError for 4294967295 > 16777216", err)
+			}
+		}))
+	}
 	if allocated > 1<<10 {
 		t.Fatalf("rejecting a 4 GiB header allocated %d bytes", allocated)
 	}

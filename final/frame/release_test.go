@@ -72,6 +72,24 @@ func TestReleaseKeepsWhatIsBuffered(t *testing.T) {
 	}
 }
 
+// TestResetDropsWhatIsBufferedSoReleaseCanGo: a connection abandoned
+// mid-stream still gives its buffer back, after Reset.
+func TestResetDropsWhatIsBufferedSoReleaseCanGo(t *testing.T) {
+	t.Parallel()
+	r := NewReader(bytes.NewReader(AppendFrame(nil, Text, []byte("lost"))))
+	if _, err := r.ReadHeader(); err != nil {
+		t.Fatal(err)
+	}
+	next := AppendFrame(nil, Text, []byte("next"))
+	r.Reset(bytes.NewReader(next))
+	if r.Buffered() != 0 || !r.Release() {
+		t.Fatalf("after Reset: %d bytes buffered, Release refused", r.Buffered())
+	}
+	if _, p, err := r.ReadFrame(); err != nil || string(p) != "next" {
+		t.Fatalf("first frame after Reset = %q, %v", p, err)
+	}
+}
+
 // TestWriterReleaseKeepsPendingFrames: a Writer gives its buffer up only
 // when nothing waits for Flush, and writes the same bytes after taking one
 // back.
