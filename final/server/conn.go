@@ -17,16 +17,18 @@ import (
 	"bytestream/final/units"
 )
 
-// Buffer sizes per busy connection. The read buffer holds about a thousand
-// small frames, so a pipelining client costs one system call per thousand
-// frames, and one large payload's next header arrives with it; payloads
-// larger than it bypass it. The write buffer holds about a thousand ACKs.
-// An idle connection on a TCP socket holds neither: it gives them back to
-// shared pools while it waits (network.go), so ten thousand idle
-// connections cost megabytes, not the 800 MiB their buffers would.
+// Buffer sizes per busy connection. The read buffer holds about two
+// hundred small frames, so a pipelining client costs one system call per
+// two hundred frames; payloads larger than it bypass it. The write buffer
+// holds about six hundred ACKs. Larger buffers measured no faster, and a
+// client that pipelines but never reads pins both until the write timeout
+// (the robustness suite allows 64 KiB per such client). An idle
+// connection on a TCP socket holds neither: it gives them back to shared
+// pools while it waits (network.go), so ten thousand idle connections cost
+// tens of megabytes, not the 240 MiB their buffers would.
 const (
-	readBufferSize  = 64 << 10
-	writeBufferSize = 16 << 10
+	readBufferSize  = 16 << 10
+	writeBufferSize = 8 << 10
 )
 
 // conn is one client connection, served by one goroutine.
@@ -278,6 +280,12 @@ func (c *conn) close(e ending) {
 		c.nc.SetWriteDeadline(time.Now().Add(c.writeTimeout))
 		c.w.Flush()
 	}
+	// Whatever is left unread is abandoned: the buffers go back to the
+	// pools now, not after lingering, so a burst of closing connections
+	// shares a few.
+	c.r.Reset(nil)
+	c.w.Reset(nil)
+	c.releaseBuffers()
 	if e.linger {
 		c.linger()
 	}
