@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"strings"
 	"time"
+
+	"bytestream/final/units"
 )
 
 // Bucket counts the samples in [Low, High).
@@ -70,33 +72,9 @@ func WriteHistogram(w io.Writer, buckets []Bucket, bar func(string) string) erro
 		if b.Count > 0 {
 			n = max(1, b.Count*histogramWidth/most)
 		}
-		fmt.Fprintf(&out, "  %9s – %-9s %s%s %d\n", formatDuration(b.Low), formatDuration(b.High),
+		fmt.Fprintf(&out, "  %9s – %-9s %s%s %d\n", units.FormatDuration(b.Low), units.FormatDuration(b.High),
 			bar(strings.Repeat("█", n)), strings.Repeat(" ", histogramWidth-n), b.Count)
 	}
 	_, err := io.WriteString(w, out.String())
 	return err
-}
-
-// formatDuration prints d with three significant digits in the unit a
-// reader expects for round trips: "812ns", "23.4µs", "1.50ms".
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < time.Microsecond:
-		return fmt.Sprintf("%dns", d)
-	case d < time.Millisecond:
-		return threeDigits(float64(d)/float64(time.Microsecond)) + "µs"
-	case d < time.Second:
-		return threeDigits(float64(d)/float64(time.Millisecond)) + "ms"
-	}
-	return threeDigits(d.Seconds()) + "s"
-}
-
-func threeDigits(v float64) string {
-	switch {
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	}
-	return fmt.Sprintf("%.2f", v)
 }

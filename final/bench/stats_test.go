@@ -158,24 +158,6 @@ func TestPlateau(t *testing.T) {
 	}
 }
 
-func TestFormatDuration(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		d    time.Duration
-		want string
-	}{
-		{812, "812ns"},
-		{23_456, "23.5µs"},
-		{1_500_000, "1.50ms"},
-		{250 * time.Millisecond, "250ms"},
-		{2 * time.Second, "2.00s"},
-	} {
-		if got := formatDuration(tc.d); got != tc.want {
-			t.Errorf("formatDuration(%d) = %q, want %q", tc.d, got, tc.want)
-		}
-	}
-}
-
 func TestRoundsShareOutEveryPing(t *testing.T) {
 	t.Parallel()
 	for _, pings := range []int{1, 7, 200, 20000} {

@@ -129,7 +129,7 @@ func (r *Report) latencyPanel() panel {
 	for i, label := range []string{"0%", "90%", "99%", "99.9%", "99.99%"} {
 		p.xTicks = append(p.xTicks, tick{float64(i), label})
 	}
-	p.y, p.yTicks = decades(times, func(v float64) string { return trimZeros(formatDuration(time.Duration(v))) })
+	p.y, p.yTicks = decades(times, func(v float64) string { return trimZeros(units.FormatDuration(time.Duration(v))) })
 	return p
 }
 

@@ -81,7 +81,7 @@ func (r *Report) writeLatency(b *strings.Builder, p palette) {
 	row := func(name string, l Summary) {
 		fmt.Fprintf(b, "  %-10s", name)
 		for _, d := range []time.Duration{l.Min, l.P50, l.P90, l.P99, l.P999, l.Max, l.Mean, l.StdDev} {
-			fmt.Fprintf(b, " %8s", formatDuration(d))
+			fmt.Fprintf(b, " %8s", units.FormatDuration(d))
 		}
 		b.WriteByte('\n')
 	}

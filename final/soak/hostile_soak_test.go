@@ -18,6 +18,7 @@ import (
 	"bytestream/final/bench"
 	"bytestream/final/client"
 	"bytestream/final/frame"
+	"bytestream/final/units"
 )
 
 // TestHostileFourGiBDeclarations opens 1,000 connections, then has every
@@ -120,7 +121,7 @@ func TestHostileSlowloris(t *testing.T) {
 	total := n * slowRounds
 	threat := fmt.Sprintf("hostile: %s slowloris clients (× %d rounds)", count(n), slowRounds)
 	figures.Add(Row{threat, "closed at the frame timeout, with ERROR",
-		fmt.Sprintf("%s, after %v–%v", count(total-failed-early), round(closedAfter[0]), round(closedAfter[total-1])),
+		fmt.Sprintf("%s, after %s–%s", count(total-failed-early), units.FormatDuration(closedAfter[0]), units.FormatDuration(closedAfter[total-1])),
 		fmt.Sprintf("%s, at %v", count(total), slowFrameTimeout), failed+early == 0})
 	figures.Add(Row{threat, "good client p99, loaded / unloaded",
 		fmt.Sprintf("%.2f× median (rounds %.2f–%.2f×)", median, ratios[0], ratios[len(ratios)-1]), "≤ 2×", median <= 2})
@@ -392,7 +393,7 @@ func TestHostileClientsThatNeverRead(t *testing.T) {
 	slices.Sort(lifetimes)
 	threat := fmt.Sprintf("hostile: %s clients that never read", count(n))
 	figures.Add(Row{threat, "closed at the write timeout",
-		fmt.Sprintf("%s, after %v–%v", count(n-failed), round(lifetimes[0]), round(lifetimes[n-1])),
+		fmt.Sprintf("%s, after %s–%s", count(n-failed), units.FormatDuration(lifetimes[0]), units.FormatDuration(lifetimes[n-1])),
 		fmt.Sprintf("%s, at %v", count(n), stallWriteTimeout), failed == 0})
 	if failed > 0 {
 		t.Errorf("%d of %d never-reading clients not closed at the write timeout: %v", failed, n, err)
@@ -476,7 +477,7 @@ func TestHostileSilentAndHalfClosedConnections(t *testing.T) {
 
 	threat := fmt.Sprintf("fault: %s silent (half-open) connections", count(n))
 	figures.Add(Row{threat, "closed at the idle timeout",
-		fmt.Sprintf("%s, after %v–%v", count(n-failedSilent-early), round(closedAfter[0]), round(closedAfter[n-1])),
+		fmt.Sprintf("%s, after %s–%s", count(n-failedSilent-early), units.FormatDuration(closedAfter[0]), units.FormatDuration(closedAfter[n-1])),
 		fmt.Sprintf("%s, at %v", count(n), silentIdleTimeout), failedSilent+early == 0})
 	figures.Add(Row{fmt.Sprintf("fault: %s half-closing clients", count(n)), "answered in full, then closed cleanly",
 		count(n - failedHalf), count(n), failedHalf == 0})

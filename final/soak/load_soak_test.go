@@ -11,6 +11,7 @@ import (
 
 	"bytestream/final/bench"
 	"bytestream/final/client"
+	"bytestream/final/units"
 )
 
 // TestLoadHoldsTenThousandIdleConnections opens 10,000 connections, has
@@ -104,7 +105,7 @@ func TestLoadThousandClientsPingPong(t *testing.T) {
 	threat := fmt.Sprintf("load: %s clients ping-ponging for %v", count(n), duration)
 	figures.Add(Row{threat, "failed clients", fmt.Sprintf("%d (%s round trips, %s/s)", failures, count(sum.Count),
 		count(int(float64(sum.Count)/duration.Seconds()))), "0", failures == 0})
-	figures.Add(Row{threat, "round trip p50 / p99", fmt.Sprintf("%v / %v", round(sum.P50), round(sum.P99)), "reported", true})
+	figures.Add(Row{threat, "round trip p50 / p99", fmt.Sprintf("%s / %s", units.FormatDuration(sum.P50), units.FormatDuration(sum.P99)), "reported", true})
 	t.Logf("round trips: %+v", sum)
 }
 
@@ -122,16 +123,4 @@ func pingUntil(c *client.Conn, end time.Time) (bench.Samples, error) {
 		s = append(s, rtt)
 	}
 	return s, nil
-}
-
-// round keeps three significant digits of a latency.
-func round(d time.Duration) time.Duration {
-	switch {
-	case d >= time.Second:
-		return d.Round(10 * time.Millisecond)
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond)
-	default:
-		return d.Round(time.Microsecond)
-	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"bytestream/final/client"
 	"bytestream/final/frame"
+	"bytestream/final/units"
 )
 
 // Shutdown under load: the server's default grace period, DATA frames of
@@ -96,7 +97,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 	threat := fmt.Sprintf("shutdown: SIGTERM under %s pipelining clients", count(n))
 	figures.Add(Row{threat, "connections whose last ACK = bytes the server read",
 		fmt.Sprintf("%s (%s answers after the signal)", count(int(matched)), count(int(afterSignal))), count(n), matched == int64(n)})
-	figures.Add(Row{threat, "exit code, time to exit", fmt.Sprintf("%d, %v", code, round(exitAfter)),
+	figures.Add(Row{threat, "exit code, time to exit", fmt.Sprintf("%d, %s", code, units.FormatDuration(exitAfter)),
 		fmt.Sprintf("0, ≤ %v grace", shutdownGrace), code == 0 && exitAfter <= shutdownGrace})
 	if code != 0 || exitAfter > shutdownGrace {
 		t.Errorf("server exited with %d after %v, want 0 within %v:\n%s", code, exitAfter, shutdownGrace, tail(srv.log.String(), 2000))
@@ -267,7 +268,7 @@ func TestShutdownForcedAtGrace(t *testing.T) {
 	forced := countLines(srv.log.String(), "shutdown forced")
 	limit := forcedGrace + time.Second
 	threat := fmt.Sprintf("shutdown: SIGTERM with %s clients stuck", count(n))
-	figures.Add(Row{threat, "exit code, time to exit", fmt.Sprintf("%d, %v", code, round(exitAfter)),
+	figures.Add(Row{threat, "exit code, time to exit", fmt.Sprintf("%d, %s", code, units.FormatDuration(exitAfter)),
 		fmt.Sprintf("1 (forced), ≤ %v grace + 1s", forcedGrace), code == 1 && forced == 1 && exitAfter <= limit})
 	if code != 1 || forced != 1 {
 		t.Errorf("server exited with %d (%d 'shutdown forced' lines), want 1 and one line:\n%s", code, forced, tail(srv.log.String(), 2000))

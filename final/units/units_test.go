@@ -3,6 +3,7 @@ package units_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"bytestream/final/units"
 )
@@ -71,6 +72,24 @@ func TestFormatThenParseRoundTripsExactSizes(t *testing.T) {
 	}
 }
 
+func TestFormatDuration(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{812, "812ns"},
+		{23_456, "23.5µs"},
+		{1_500_000, "1.50ms"},
+		{250 * time.Millisecond, "250ms"},
+		{2 * time.Second, "2.00s"},
+	} {
+		if got := units.FormatDuration(tc.d); got != tc.want {
+			t.Errorf("units.FormatDuration(%d) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
 func ExampleParseSize() {
 	n, _ := units.ParseSize("4KiB")
 	fmt.Println(n)
@@ -80,4 +99,9 @@ func ExampleParseSize() {
 func ExampleFormatSize() {
 	fmt.Println(units.FormatSize(16 << 20))
 	// Output: 16 MiB
+}
+
+func ExampleFormatDuration() {
+	fmt.Println(units.FormatDuration(23456 * time.Nanosecond))
+	// Output: 23.5µs
 }
