@@ -74,22 +74,6 @@ func waitForFile(t *testing.T, path string) string {
 	}
 }
 
-func TestPercentileIsNearestRank(t *testing.T) {
-	t.Parallel()
-	var d []time.Duration
-	for i := 1; i <= 100; i++ {
-		d = append(d, time.Duration(i))
-	}
-	for _, c := range []struct{ p, want int }{{50, 50}, {99, 99}, {100, 100}, {1, 1}} {
-		if got := percentile(d, c.p); got != time.Duration(c.want) {
-			t.Errorf("p%d of 1..100 = %d, want %d", c.p, got, c.want)
-		}
-	}
-	if got := percentile(d[:1], 99); got != 1 {
-		t.Errorf("p99 of one value = %d, want it", got)
-	}
-}
-
 func TestAddressFileIsWrittenWholeAndLeavesNoTempFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"time"
 
+	"bytestream/final/bench"
 	"bytestream/final/client"
 	"bytestream/final/frame"
 	"bytestream/final/server"
@@ -113,9 +113,10 @@ func (j *clientJob) run(c *client.Conn, out *bufio.Writer) error {
 }
 
 // pings measures n round trips, one at a time; each PING carries its
-// sequence number, so a PONG that answered the wrong PING is caught.
+// sequence number, so a PONG that answered the wrong PING is caught. The
+// summary's percentiles are the bench's (nearest rank, exact).
 func pings(c *client.Conn, n int, out io.Writer) error {
-	rtts := make([]time.Duration, n)
+	rtts := make(bench.Samples, n)
 	var seq [8]byte
 	for i := range n {
 		binary.BigEndian.PutUint64(seq[:], uint64(i+1))
@@ -124,30 +125,12 @@ func pings(c *client.Conn, n int, out io.Writer) error {
 			return fmt.Errorf("ping %d: %w", i+1, err)
 		}
 		rtts[i] = rtt
-		fmt.Fprintf(out, "PONG %d rtt %v\n", i+1, round(rtt))
+		fmt.Fprintf(out, "PONG %d rtt %s\n", i+1, units.FormatDuration(rtt))
 	}
-	slices.Sort(rtts)
-	fmt.Fprintf(out, "ping: %d round trips: min %v p50 %v p99 %v max %v\n",
-		n, round(rtts[0]), round(percentile(rtts, 50)), round(percentile(rtts, 99)), round(rtts[n-1]))
+	sum := bench.Summarize(rtts)
+	fmt.Fprintf(out, "ping: %d round trips: min %s p50 %s p99 %s max %s\n", n,
+		units.FormatDuration(sum.Min), units.FormatDuration(sum.P50), units.FormatDuration(sum.P99), units.FormatDuration(sum.Max))
 	return nil
-}
-
-// percentile returns the nearest-rank p-th percentile of sorted.
-func percentile(sorted []time.Duration, p int) time.Duration {
-	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 * n)
-	return sorted[max(rank, 1)-1]
-}
-
-// round keeps three significant digits or so: 23.4µs, not 23.456789µs.
-func round(d time.Duration) time.Duration {
-	switch {
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond)
-	case d >= 10*time.Microsecond:
-		return d.Round(100 * time.Nanosecond)
-	default:
-		return d.Round(10 * time.Nanosecond)
-	}
 }
 
 // data sends count DATA frames of size bytes from one goroutine while this
