@@ -3,6 +3,8 @@ package bench
 import (
 	"runtime"
 	"time"
+
+	"bytestream/final/units"
 )
 
 // Report is everything one run measured. Its JSON encoding (WriteJSON) is
@@ -98,8 +100,6 @@ type Row struct {
 	AckTotal uint64 `json:"ack_total"`
 }
 
-const mib = 1 << 20
-
 func newRow(mode string, size int, t transfer) Row {
 	secs := t.End.Sub(t.Start).Seconds()
 	r := Row{
@@ -108,8 +108,8 @@ func newRow(mode string, size int, t transfer) Row {
 		Seconds: secs, AckTotal: t.AckTotal,
 	}
 	if secs > 0 {
-		r.PayloadMiBs = float64(t.PayloadBytes) / mib / secs
-		r.WireMiBs = float64(t.WireBytes) / mib / secs
+		r.PayloadMiBs = float64(t.PayloadBytes) / float64(units.MiB) / secs
+		r.WireMiBs = float64(t.WireBytes) / float64(units.MiB) / secs
 		r.FramesPerSec = float64(t.Frames) / secs
 	}
 	return r
