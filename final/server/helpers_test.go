@@ -22,14 +22,21 @@ import (
 const mustFinish = 20 * time.Second
 
 // syncBuffer is a log destination tests can read while the server writes.
+// Each Write wakes whoever waits on the channel from snapshot, so waitLog
+// sleeps until the log changes instead of polling it.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed by the next Write; nil until asked for
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -37,6 +44,16 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// snapshot returns the log so far and a channel closed by the next Write.
+func (b *syncBuffer) snapshot() (string, <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.changed == nil {
+		b.changed = make(chan struct{})
+	}
+	return b.buf.String(), b.changed
 }
 
 // running is a server started by start, with its log.
@@ -117,11 +134,16 @@ func dialRaw(t *testing.T, addr string) net.Conn {
 func (rs *running) waitLog(t testing.TB, re string) {
 	t.Helper()
 	pattern := regexp.MustCompile(re)
-	deadline := time.Now().Add(mustFinish)
-	for !pattern.MatchString(rs.log.String()) {
-		if time.Now().After(deadline) {
+	timeout := time.After(mustFinish)
+	for {
+		log, changed := rs.log.snapshot()
+		if pattern.MatchString(log) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timeout:
 			t.Fatalf("server log never matched %s; log:\n%s", re, rs.log.String())
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
