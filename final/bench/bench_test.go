@@ -11,23 +11,20 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net"
+	"strings"
 	"testing"
 
 	"bytestream/final/client"
 	"bytestream/final/frame"
+	"bytestream/final/units"
 )
 
+// sizeName names a sub-benchmark by its payload size, without the space
+// units.FormatSize puts before the unit: "size=64B", "size=1MiB".
 func sizeName(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("size=%dMiB", n>>20)
-	case n >= 1<<10:
-		return fmt.Sprintf("size=%dKiB", n>>10)
-	}
-	return fmt.Sprintf("size=%dB", n)
+	return "size=" + strings.ReplaceAll(units.FormatSize(int64(n)), " ", "")
 }
 
 func connectFramed(b *testing.B, addr string) *client.Conn {

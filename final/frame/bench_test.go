@@ -2,21 +2,19 @@ package frame
 
 import (
 	"bytes"
-	"fmt"
 	"io"
+	"strings"
 	"testing"
+
+	"bytestream/final/units"
 )
 
 var benchSizes = []int{64, 4 << 10, 1 << 20}
 
+// sizeName names a sub-benchmark by its payload size, without the space
+// units.FormatSize puts before the unit: "size=64B", "size=1MiB".
 func sizeName(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("size=%dMiB", n>>20)
-	case n >= 1<<10:
-		return fmt.Sprintf("size=%dKiB", n>>10)
-	}
-	return fmt.Sprintf("size=%dB", n)
+	return "size=" + strings.ReplaceAll(units.FormatSize(int64(n)), " ", "")
 }
 
 // BenchmarkEncode measures queuing DATA frames and flushing them to a
