@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -220,7 +221,7 @@ func TestReceiverThatKeepsReadingSeesEachPiece(t *testing.T) {
 			break
 		}
 	}
-	if want := []int{3, 3, 3, 1}; !equal(sizes, want) {
+	if want := []int{3, 3, 3, 1}; !slices.Equal(sizes, want) {
 		t.Fatalf("receiver's reads = %v; want %v", sizes, want)
 	}
 }
@@ -283,10 +284,10 @@ func TestSameSeedCutsTheSameWayTwice(t *testing.T) {
 		return sizes
 	}
 	first, second := run(7), run(7)
-	if !equal(first, second) {
+	if !slices.Equal(first, second) {
 		t.Fatalf("seed 7 cut %v, then %v", first, second)
 	}
-	if want := shape.NewCutter(rule, 7).Cut(len(data)); !equal(first, want) {
+	if want := shape.NewCutter(rule, 7).Cut(len(data)); !slices.Equal(first, want) {
 		t.Fatalf("seed 7 cut %v; the shape.Cutter for seed 7 says %v", first, want)
 	}
 }
@@ -317,7 +318,7 @@ func TestReplayCutsAsRecorded(t *testing.T) {
 	}
 	stop()
 	want, got := cuts(recordedPieces(t, &rec)), cuts(recordedPieces(t, &again))
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("replay cut the stream at %v; the recording at %v", got, want)
 	}
 }
@@ -404,18 +405,6 @@ func TestCloseEndsOpenSessions(t *testing.T) {
 	case <-time.After(mustFinish):
 		t.Fatal("Close did not end a session waiting in a gap")
 	}
-}
-
-func equal[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // startEcho starts a server that sends back everything it reads, then

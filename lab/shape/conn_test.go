@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -73,7 +74,7 @@ func TestReadReturnsExactlyOnePieceEachTime(t *testing.T) {
 		}
 	}
 	want := []string{"hel", "low", "orl", "d!"}
-	if !equalStrings(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("reads = %q; want %q", got, want)
 	}
 }
@@ -148,7 +149,7 @@ func TestWriteSendsOnePieceAtATime(t *testing.T) {
 	if string(got) != "0123456789" {
 		t.Fatalf("peer read %q; want the bytes unchanged", got)
 	}
-	if sizes := rec.sizes(); !equalInts(sizes, []int{3, 3, 3, 1}) {
+	if sizes := rec.sizes(); !slices.Equal(sizes, []int{3, 3, 3, 1}) {
 		t.Fatalf("underlying writes = %v; want [3 3 3 1]", sizes)
 	}
 }
@@ -165,10 +166,10 @@ func TestSameSeedCutsTheSameWay(t *testing.T) {
 		return rec.sizes()
 	}
 	first, second := cut(7), cut(7)
-	if !equalInts(first, second) {
+	if !slices.Equal(first, second) {
 		t.Fatalf("seed 7 cut %v, then %v", first, second)
 	}
-	if equalInts(first, cut(8)) {
+	if slices.Equal(first, cut(8)) {
 		t.Fatalf("seeds 7 and 8 cut the same way: %v", first)
 	}
 }
@@ -188,7 +189,7 @@ func TestCoalescingWriteSendsHeldBytesOnClose(t *testing.T) {
 	}
 	w.Close()
 	got, _ := io.ReadAll(b)
-	if string(got) != "one two three" || !equalInts(rec.sizes(), []int{13}) {
+	if string(got) != "one two three" || !slices.Equal(rec.sizes(), []int{13}) {
 		t.Fatalf("peer read %q in writes %v; want \"one two three\" in one write", got, rec.sizes())
 	}
 }
@@ -368,18 +369,6 @@ func (r *recorder) sizes() []int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]int(nil), r.writes...)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestReadDelayHonoursTheDeadlineAndClose(t *testing.T) {

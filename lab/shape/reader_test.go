@@ -3,6 +3,7 @@ package shape
 import (
 	"bytes"
 	"io"
+	"slices"
 	"testing"
 	"testing/iotest"
 )
@@ -50,7 +51,7 @@ func TestNewReaderWithASmallBufferContinuesThePiece(t *testing.T) {
 	}
 	// Pieces "abcde" and "fgh", each handed out through a 2-byte buffer.
 	want := []string{"ab", "cd", "e", "fg", "h"}
-	if !equalStrings(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("reads = %q; want %q", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,20 +113,8 @@ func TestCutterCutSumsToTheChunk(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := NewCutter(tt.rule, 1).Cut(tt.n)
-		if !equalInts(got, tt.want) {
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("Cut(%d) with %v = %v; want %v", tt.n, tt.rule, got, tt.want)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
