@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
 
 	"bytestream/final/bench"
@@ -74,26 +73,13 @@ func runBench(args []string) int {
 	case *asCSV:
 		err = rep.WriteCSV(os.Stdout)
 	default:
-		err = rep.WriteTable(os.Stdout, colourStdout(colour))
+		err = rep.WriteTable(os.Stdout, colour.Enabled(os.Stdout))
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "final bench: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-// colourStdout decides whether the table gets colour. In auto mode it
-// follows fatih/color, which checks that stdout is a terminal and that
-// NO_COLOR is unset.
-func colourStdout(m logging.ColorMode) bool {
-	switch m {
-	case logging.Always:
-		return true
-	case logging.Never:
-		return false
-	}
-	return !color.NoColor
 }
 
 // sizeList is the -sizes flag: payload sizes separated by commas.

@@ -47,8 +47,10 @@ func (m *ColorMode) Set(s string) error {
 	return fmt.Errorf("want auto, always or never, not %q", s)
 }
 
-// enabled decides, once, whether lines written to w get colour.
-func (m ColorMode) enabled(w io.Writer) bool {
+// Enabled decides whether text written to w gets colour: the Logger asks
+// once, when it is made, and so does anything else that honours a -color
+// flag, such as the bench's table on stdout.
+func (m ColorMode) Enabled(w io.Writer) bool {
 	switch m {
 	case Always:
 		return true

@@ -74,7 +74,7 @@ func newStyle(on bool) style {
 // New returns a Logger writing to w (usually os.Stderr), coloured according
 // to mode. Verbose logging starts off.
 func New(w io.Writer, mode ColorMode) *Logger {
-	return &Logger{w: w, style: newStyle(mode.enabled(w))}
+	return &Logger{w: w, style: newStyle(mode.Enabled(w))}
 }
 
 // SetVerbose turns per-frame lines on or off. It is safe to call at any
