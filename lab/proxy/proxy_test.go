@@ -26,51 +26,67 @@ func TestMain(m *testing.M) {
 // machine is small and loaded; no test asserts how fast anything is.
 const mustFinish = 30 * time.Second
 
-// upstream is a server that records what each of its Reads returned.
-type upstream struct {
-	ln    net.Listener
-	reads chan []string // one entry per connection, when it reaches EOF
-	reply string        // written back after the client's EOF
-}
-
-func startUpstream(t *testing.T, reply string) *upstream {
+// listen returns a loopback listener that is closed when the test ends.
+func listen(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := nettest.NewLocalListener("tcp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &upstream{ln: ln, reads: make(chan []string, 4), reply: reply}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+// serve runs handle on every connection a fresh listener accepts, each
+// under a deadline so that a stuck test ends. When the test ends the
+// listener closes and serve waits for every handler.
+func serve(t *testing.T, handle func(net.Conn)) net.Listener {
+	t.Helper()
+	ln := listen(t)
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				defer c.Close()
 				c.SetDeadline(time.Now().Add(mustFinish))
-				var reads []string
-				buf := make([]byte, 1024)
-				for {
-					n, err := c.Read(buf)
-					if n > 0 {
-						reads = append(reads, string(buf[:n]))
-					}
-					if err != nil {
-						break
-					}
-				}
-				c.Write([]byte(u.reply))
-				u.reads <- reads
-			}()
+				handle(c)
+			})
 		}
-	}()
+	})
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return ln
+}
+
+// upstream is a server that records what each of its Reads returned.
+type upstream struct {
+	ln    net.Listener
+	reads chan []string // one entry per connection, when it reaches EOF
+}
+
+// startUpstream starts an upstream that writes reply back after the
+// client's EOF.
+func startUpstream(t *testing.T, reply string) *upstream {
+	t.Helper()
+	u := &upstream{reads: make(chan []string, 4)}
+	u.ln = serve(t, func(c net.Conn) {
+		var reads []string
+		buf := make([]byte, 1024)
+		for {
+			n, err := c.Read(buf)
+			if n > 0 {
+				reads = append(reads, string(buf[:n]))
+			}
+			if err != nil {
+				break
+			}
+		}
+		c.Write([]byte(reply))
+		u.reads <- reads
+	})
 	return u
 }
 
@@ -78,10 +94,7 @@ func startUpstream(t *testing.T, reply string) *upstream {
 // and waits until every session has ended (recordings are complete then).
 func startProxy(t *testing.T, cfg Config) (addr string, stop func()) {
 	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listen(t)
 	p := New(cfg)
 	done := make(chan error, 1)
 	go func() { done <- p.Serve(ln) }()
@@ -176,11 +189,7 @@ func TestReceiverThatKeepsReadingSeesEachPiece(t *testing.T) {
 	var mu sync.Mutex
 	read := int64(0)
 	readMore := sync.NewCond(&mu)
-	ln, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln := listen(t)
 	rule, _ := shape.ParseRule("split=3")
 	addr, _ := startProxy(t, Config{Upstream: ln.Addr().String(), Up: rule,
 		AfterPiece: func(_ Direction, written int64) {
@@ -242,11 +251,7 @@ func TestCoalesceDeliversTenSmallWritesInOneRead(t *testing.T) {
 
 func TestCoalesceWindowClosesWithoutEOF(t *testing.T) {
 	t.Parallel()
-	ln, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln := listen(t)
 	addr, _ := startProxy(t, Config{Upstream: ln.Addr().String(), Up: shape.Rule{Coalesce: 5 * time.Millisecond}})
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -345,11 +350,7 @@ func TestHalfCloseReachesTheServerAsEOF(t *testing.T) {
 
 func TestResetIsForwardedAsAReset(t *testing.T) {
 	t.Parallel()
-	ln, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln := listen(t)
 	addr, _ := startProxy(t, Config{Upstream: ln.Addr().String()})
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -375,16 +376,9 @@ func TestResetIsForwardedAsAReset(t *testing.T) {
 
 func TestCloseEndsOpenSessions(t *testing.T) {
 	t.Parallel()
-	ln, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
+	ln := listen(t)
 	p := New(Config{Upstream: ln.Addr().String(), Up: shape.Rule{SplitMin: 1, SplitMax: 1, Gap: time.Hour}})
-	front, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
+	front := listen(t)
 	go p.Serve(front)
 	c, err := net.Dial("tcp", front.Addr().String())
 	if err != nil {
@@ -411,30 +405,7 @@ func TestCloseEndsOpenSessions(t *testing.T) {
 // closes once the client has half-closed.
 func startEcho(t *testing.T) string {
 	t.Helper()
-	ln, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(mustFinish))
-				io.Copy(c, c)
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return ln.Addr().String()
+	return serve(t, func(c net.Conn) { io.Copy(c, c) }).Addr().String()
 }
 
 func TestEveryRuleKeepsTheBytes(t *testing.T) {
