@@ -47,15 +47,21 @@ func (t *transfer) addFrames(n int64, size int) {
 	t.WireBytes += n * int64(size+frame.HeaderLen)
 }
 
+// addCounts adds o's frames and bytes to t's; aggregate and inSequence
+// differ only in how they combine the times.
+func (t *transfer) addCounts(o transfer) {
+	t.Frames += o.Frames
+	t.PayloadBytes += o.PayloadBytes
+	t.WireBytes += o.WireBytes
+	t.AckTotal += o.AckTotal
+}
+
 // aggregate sums transfers that ran at the same time: their bytes add up,
 // and the elapsed time runs from the first start to the last end.
 func aggregate(ts []transfer) transfer {
 	var sum transfer
 	for i, t := range ts {
-		sum.Frames += t.Frames
-		sum.PayloadBytes += t.PayloadBytes
-		sum.WireBytes += t.WireBytes
-		sum.AckTotal += t.AckTotal
+		sum.addCounts(t)
 		if i == 0 || t.Start.Before(sum.Start) {
 			sum.Start = t.Start
 		}
@@ -73,10 +79,7 @@ func inSequence(rounds []transfer) transfer {
 	var sum transfer
 	var elapsed time.Duration
 	for i, t := range rounds {
-		sum.Frames += t.Frames
-		sum.PayloadBytes += t.PayloadBytes
-		sum.WireBytes += t.WireBytes
-		sum.AckTotal += t.AckTotal
+		sum.addCounts(t)
 		elapsed += t.End.Sub(t.Start)
 		if i == 0 {
 			sum.Start = t.Start
