@@ -297,11 +297,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // GracefulShutdown is Shutdown with ShutdownGrace as the time limit: what
 // the command line does on SIGINT or SIGTERM.
 func (s *Server) GracefulShutdown() error {
-	grace := s.ShutdownGrace
-	if grace == 0 {
-		grace = DefaultShutdownGrace
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	ctx, cancel := context.WithTimeout(context.Background(), orDefault(s.ShutdownGrace, DefaultShutdownGrace))
 	defer cancel()
 	return s.Shutdown(ctx)
 }
