@@ -174,10 +174,20 @@ func TestSplitCutsEveryWriteIntoPiecesOfThree(t *testing.T) {
 	if got := strings.Join(u.nextReads(t), ""); got != "hello, world" {
 		t.Fatalf("server received %q; want the bytes unchanged", got)
 	}
+	// However the kernel split the client's write into chunks, every piece
+	// is at most 3 bytes, and together they are all 12.
+	recorded := 0
 	for _, p := range recordedPieces(t, &rec) {
-		if p.Dir == "up" && p.Size > 3 {
+		if p.Dir != "up" {
+			continue
+		}
+		recorded += p.Size
+		if p.Size > 3 {
 			t.Errorf("piece at offset %d is %d bytes; want at most 3", p.Offset, p.Size)
 		}
+	}
+	if recorded != len("hello, world") {
+		t.Errorf("recorded pieces hold %d bytes up; want all 12", recorded)
 	}
 }
 
