@@ -37,12 +37,20 @@ func (c *Cutter) Next() int {
 func (c *Cutter) Cut(n int) []int {
 	var sizes []int
 	for n > 0 {
-		size := c.Next()
-		if size == 0 || size > n {
-			size = n
-		}
+		size := c.nextUpTo(n)
 		sizes = append(sizes, size)
 		n -= size
 	}
 	return sizes
+}
+
+// nextUpTo returns the next piece size for a chunk that has left bytes still
+// to cut: all of them when the rule does not split or the piece would be
+// larger.
+func (c *Cutter) nextUpTo(left int) int {
+	size := c.Next()
+	if size == 0 || size > left {
+		return left
+	}
+	return size
 }

@@ -53,10 +53,7 @@ func (w *writer) send(p []byte, dl *deadline, stop <-chan struct{}) (int, error)
 				return sent, err
 			}
 		}
-		size := w.cut.Next()
-		if size == 0 || size > len(p)-sent {
-			size = len(p) - sent
-		}
+		size := w.cut.nextUpTo(len(p) - sent)
 		n, err := w.dst.Write(p[sent : sent+size])
 		sent += n
 		if err != nil {
