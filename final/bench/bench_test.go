@@ -18,6 +18,8 @@ import (
 
 	"bytestream/final/client"
 	"bytestream/final/frame"
+	"bytestream/final/server"
+	"bytestream/final/server/servertest"
 	"bytestream/final/units"
 )
 
@@ -62,7 +64,7 @@ func startRaw(b *testing.B) *RawServers {
 // the raw echo server.
 func BenchmarkPingRoundTrip(b *testing.B) {
 	const payload = 8
-	addr, raw := startServer(b), startRaw(b)
+	addr, raw := servertest.Start(b, &server.Server{}), startRaw(b)
 	b.Run("impl=framed", func(b *testing.B) {
 		c := connectFramed(b, addr)
 		p := make([]byte, payload)
@@ -89,7 +91,7 @@ func BenchmarkPingRoundTrip(b *testing.B) {
 // and ends when the last ACK's total equals the bytes sent; impl=raw
 // streams the same payload bytes, unframed, to the raw sink.
 func BenchmarkPipelinedData(b *testing.B) {
-	addr, raw := startServer(b), startRaw(b)
+	addr, raw := servertest.Start(b, &server.Server{}), startRaw(b)
 	for _, size := range []int{64, 1 << 20} {
 		b.Run(sizeName(size)+"/impl=framed", func(b *testing.B) {
 			c := connectFramed(b, addr)
@@ -118,7 +120,7 @@ func BenchmarkPipelinedData(b *testing.B) {
 // client writes pre-encoded frames and discards the answers, allocating
 // nothing per frame itself, so allocs/op is the server's.
 func BenchmarkServerFrame(b *testing.B) {
-	addr := startServer(b)
+	addr := servertest.Start(b, &server.Server{})
 	for _, tc := range []struct {
 		typ  frame.Type
 		size int

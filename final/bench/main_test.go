@@ -2,14 +2,11 @@ package bench
 
 import (
 	"context"
-	"net"
 	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
-
-	"bytestream/final/server"
 )
 
 // TestMain fails the package if any test leaves a goroutine behind: every
@@ -42,26 +39,4 @@ func mustTinyReport(t *testing.T) *Report {
 		t.Fatalf("Run(tinyConfig): %v", err)
 	}
 	return rep
-}
-
-// startServer runs a final server on a free loopback port until the test
-// ends, and returns its address.
-func startServer(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &server.Server{}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		<-done
-	})
-	return l.Addr().String()
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"bytestream/final/client"
+	"bytestream/final/server"
+	"bytestream/final/server/servertest"
 )
 
 func TestRunMeasuresEveryModeAtEverySize(t *testing.T) {
@@ -93,7 +95,7 @@ func TestEveryTargetIsJudged(t *testing.T) {
 func TestExternalServerSkipsTheBaselineAndSaysSo(t *testing.T) {
 	t.Parallel()
 	cfg := tinyConfig()
-	cfg.Addr = startServer(t)
+	cfg.Addr = servertest.Start(t, &server.Server{})
 	cfg.Conns, cfg.Sizes = 1, []int{256}
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
@@ -112,7 +114,7 @@ func TestExternalServerSkipsTheBaselineAndSaysSo(t *testing.T) {
 
 func TestPipelinedEndsWhenEveryByteIsAcknowledged(t *testing.T) {
 	t.Parallel()
-	addr := startServer(t)
+	addr := servertest.Start(t, &server.Server{})
 	for _, size := range []int{1, 100, 300 << 10} {
 		c, err := client.Dial(context.Background(), addr)
 		if err != nil {

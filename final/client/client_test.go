@@ -11,34 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/net/nettest"
-
 	"bytestream/final/client"
 	"bytestream/final/frame"
 	"bytestream/final/server"
+	"bytestream/final/server/servertest"
 )
 
 const mustFinish = 20 * time.Second
-
-// serve starts a real server on loopback for one test and returns its
-// address.
-func serve(t *testing.T) string {
-	t.Helper()
-	l, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &server.Server{}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
-		defer cancel()
-		srv.Shutdown(ctx)
-		<-done
-	})
-	return l.Addr().String()
-}
 
 func dial(t *testing.T, addr string) *client.Conn {
 	t.Helper()
@@ -54,7 +33,7 @@ func dial(t *testing.T, addr string) *client.Conn {
 
 func TestTextDataAndPing(t *testing.T) {
 	t.Parallel()
-	c := dial(t, serve(t))
+	c := dial(t, servertest.Start(t, &server.Server{}))
 	if total, err := c.Text("hello"); err != nil || total != 5 {
 		t.Fatalf("Text = %d, %v; want 5", total, err)
 	}
@@ -68,7 +47,7 @@ func TestTextDataAndPing(t *testing.T) {
 
 func TestPipeliningFromTwoGoroutines(t *testing.T) {
 	t.Parallel()
-	c := dial(t, serve(t))
+	c := dial(t, servertest.Start(t, &server.Server{}))
 	const n = 5000
 	sent := make(chan error, 1)
 	go func() {
@@ -101,7 +80,7 @@ func TestPipeliningFromTwoGoroutines(t *testing.T) {
 
 func TestAnErrorAnswerIsAServerError(t *testing.T) {
 	t.Parallel()
-	c := dial(t, serve(t))
+	c := dial(t, servertest.Start(t, &server.Server{}))
 	_, err := c.Text("\xc3\x28")
 	var serr *client.ServerError
 	if !errors.As(err, &serr) || !strings.HasPrefix(serr.Text, "TEXT payload is not valid UTF-8") {

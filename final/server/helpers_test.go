@@ -3,18 +3,16 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net"
 	"regexp"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/net/nettest"
-
 	"bytestream/final/client"
 	"bytestream/final/logging"
 	"bytestream/final/server"
+	"bytestream/final/server/servertest"
 )
 
 // mustFinish bounds every wait in these tests: generous for a loaded
@@ -61,45 +59,19 @@ type running struct {
 	srv  *server.Server
 	addr string
 	log  *syncBuffer
-	done chan error // Serve's result
 }
 
-// start serves srv on a fresh loopback listener and shuts it down when the
-// test ends, checking that Serve then returns ErrServerClosed.
+// start serves srv on a fresh loopback listener until the test ends (see
+// servertest), logging verbosely into rs.log unless srv has a Logger.
 func start(t testing.TB, srv *server.Server) *running {
 	t.Helper()
-	l, err := nettest.NewLocalListener("tcp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs := &running{srv: srv, addr: l.Addr().String(), log: &syncBuffer{}, done: make(chan error, 1)}
+	rs := &running{srv: srv, log: &syncBuffer{}}
 	if srv.Logger == nil {
 		srv.Logger = logging.New(rs.log, logging.Never)
 		srv.Logger.SetVerbose(true)
 	}
-	go func() { rs.done <- srv.Serve(l) }()
-	t.Cleanup(func() { rs.stop(t) })
+	rs.addr = servertest.Start(t, srv)
 	return rs
-}
-
-// stop shuts the server down (again, harmlessly, if the test already did)
-// and checks how Serve ended.
-func (rs *running) stop(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), mustFinish)
-	defer cancel()
-	if err := rs.srv.Shutdown(ctx); err != nil {
-		t.Errorf("Shutdown: %v", err)
-	}
-	select {
-	case err := <-rs.done:
-		if !errors.Is(err, server.ErrServerClosed) {
-			t.Errorf("Serve returned %v, want ErrServerClosed", err)
-		}
-		rs.done <- err // for a second stop
-	case <-time.After(mustFinish):
-		t.Error("Serve did not return after Shutdown")
-	}
 }
 
 // dial connects a client and closes it when the test ends.

@@ -17,6 +17,7 @@ import (
 	"bytestream/final/frame"
 	"bytestream/final/logging"
 	"bytestream/final/server"
+	"bytestream/final/server/servertest"
 	"bytestream/lab/shape"
 )
 
@@ -85,14 +86,7 @@ func TestStreamCutIntoPiecesIsReadExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	shaped := shape.WrapListener(l, shape.Options{Read: shape.Rule{SplitMin: 1, SplitMax: 7}, Seed: 42})
-	srv := &server.Server{}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(shaped) }()
-	t.Cleanup(func() {
-		srv.Shutdown(context.Background())
-		<-done
-	})
-	c := dial(t, l.Addr().String())
+	c := dial(t, servertest.Serve(t, &server.Server{}, shaped))
 	go func() {
 		for i := range 200 {
 			c.Send(frame.Text, []byte(strings.Repeat("x", i%13)))
@@ -368,11 +362,9 @@ func TestAcceptErrorsBackOffAndServingContinues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &syncBuffer{}
-	rs := &running{srv: &server.Server{}, addr: l.Addr().String(), log: log, done: make(chan error, 1)}
-	rs.srv.Logger = logging.New(log, logging.Never)
-	go func() { rs.done <- rs.srv.Serve(&flakyListener{Listener: l, fails: 4}) }()
-	t.Cleanup(func() { rs.stop(t) })
+	rs := &running{srv: &server.Server{}, log: &syncBuffer{}}
+	rs.srv.Logger = logging.New(rs.log, logging.Never)
+	rs.addr = servertest.Serve(t, rs.srv, &flakyListener{Listener: l, fails: 4})
 
 	c := dial(t, rs.addr)
 	if total, err := c.Text("hi"); err != nil || total != 2 {

@@ -1,0 +1,64 @@
+// Package servertest runs a final server on a free loopback port for the
+// length of one test, the way net/http/httptest does for HTTP:
+//
+//	addr := servertest.Start(t, &server.Server{})
+//	c, err := client.Dial(ctx, addr)
+//
+// When the test ends the server is shut down, and the test fails if the
+// shutdown did not complete or Serve ended any other way than with
+// server.ErrServerClosed.
+package servertest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+
+	"golang.org/x/net/nettest"
+
+	"bytestream/final/server"
+)
+
+// shutdownTimeout bounds the shutdown at the end of a test: generous for
+// a loaded two-core CI machine, where a test's connections have all been
+// closed by then and shutting down is normally instant.
+const shutdownTimeout = 20 * time.Second
+
+// Start serves srv on a fresh loopback listener until the test ends, and
+// returns the address to dial.
+func Start(t testing.TB, srv *server.Server) string {
+	t.Helper()
+	l, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Serve(t, srv, l)
+}
+
+// Serve is Start on a listener the test made itself, such as one that
+// shapes or fails what it accepts. It returns l's address.
+func Serve(t testing.TB, srv *server.Server, l net.Listener) string {
+	t.Helper()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		// A test may have shut the server down itself; a second Shutdown
+		// then returns at once.
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown at the end of the test: %v", err)
+		}
+		select {
+		case err := <-served:
+			if !errors.Is(err, server.ErrServerClosed) {
+				t.Errorf("Serve returned %v, want server.ErrServerClosed", err)
+			}
+		case <-ctx.Done():
+			t.Error("Serve did not return after Shutdown")
+		}
+	})
+	return l.Addr().String()
+}
