@@ -338,6 +338,30 @@ func TestReplayCutsAsRecorded(t *testing.T) {
 	}
 }
 
+// A replay holds bytes until the next recorded piece is complete; when the
+// stream ends first, the held bytes still go, before the half-close.
+func TestReplayForwardsHeldBytesAtEOF(t *testing.T) {
+	t.Parallel()
+	schedule, err := ReadSchedule(strings.NewReader(`{"conn":0,"dir":"up","offset":0,"size":100,"us":0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := startUpstream(t, "")
+	var log bytes.Buffer
+	addr, stop := startProxy(t, Config{Upstream: u.ln.Addr().String(), Replay: schedule,
+		Log: NewLogger(&log, LogOptions{Stable: true})})
+	exchange(t, addr, 0, "only ten B")
+	if got := strings.Join(u.nextReads(t), ""); got != "only ten B" {
+		t.Fatalf("server received %q; want the 10 bytes the replay held", got)
+	}
+	stop()
+	for _, want := range []string{"; 10B wait for the next recorded piece)", "at EOF → 10 (end of stream: held bytes forwarded)", "c→s EOF: half-close forwarded"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
 // cuts lists each piece's direction, offset and size, leaving out its time.
 func cuts(pieces []Piece) []string {
 	var s []string

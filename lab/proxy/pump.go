@@ -56,6 +56,9 @@ func newPump(s *session, d Direction, src, dst tcpConn, rule shape.Rule, cut *sh
 
 func (p *pump) run() {
 	readErr, writeErr := p.copy()
+	if readErr == io.EOF {
+		writeErr = p.flushHeld() // what a replay still holds goes before the EOF
+	}
 	p.end(readErr, writeErr)
 }
 
@@ -243,11 +246,6 @@ func (p *pump) end(readErr, writeErr error) {
 		p.note("write failed (%v): resetting the sender", writeErr)
 		reset(p.src)
 	case readErr == io.EOF:
-		if err := p.flushHeld(); err != nil {
-			p.note("write failed (%v): resetting the sender", err)
-			reset(p.src)
-			return
-		}
 		p.note("EOF: half-close forwarded")
 		p.dst.CloseWrite()
 	case errors.Is(readErr, syscall.ECONNRESET):
