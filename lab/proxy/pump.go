@@ -30,8 +30,7 @@ type pump struct {
 	frames   *frameParser
 	buf      []byte
 
-	replaying bool
-	replay    []Piece // recorded pieces still to cut
+	replay    []Piece // recorded pieces still to cut, when replaying
 	held      []byte  // bytes waiting for the next recorded piece
 	release   int     // held bytes the current plan uses
 	lastAt    int64   // the recorded time of the last replayed piece, µs
@@ -45,14 +44,13 @@ type pump struct {
 }
 
 func newPump(s *session, d Direction, src, dst tcpConn, rule shape.Rule, cut *shape.Cutter) *pump {
-	p := &pump{s: s, dir: d, src: src, dst: dst, rule: rule, cut: cut,
-		frames: newFrameParser(s.p.cfg.Framing), buf: make([]byte, chunkSize)}
-	if s.p.cfg.Replay != nil {
-		p.replaying = true
-		p.replay = s.p.cfg.Replay.pieces(s.id, d)
-	}
-	return p
+	return &pump{s: s, dir: d, src: src, dst: dst, rule: rule, cut: cut,
+		frames: newFrameParser(s.p.cfg.Framing), buf: make([]byte, chunkSize),
+		replay: s.p.cfg.Replay.pieces(s.id, d)} // nil when not replaying
 }
+
+// replaying reports whether the pump cuts as recorded instead of by its rule.
+func (p *pump) replaying() bool { return p.s.p.cfg.Replay != nil }
 
 func (p *pump) run() {
 	readErr, writeErr := p.copy()
@@ -84,7 +82,7 @@ func (p *pump) copy() (readErr, writeErr error) {
 func (p *pump) readChunk() ([]byte, int, error) {
 	n, err := p.src.Read(p.buf)
 	reads := min(n, 1)
-	if err != nil || p.rule.Coalesce <= 0 || p.replaying {
+	if err != nil || p.rule.Coalesce <= 0 || p.replaying() {
 		return p.buf[:n], reads, err
 	}
 	p.src.SetReadDeadline(time.Now().Add(p.rule.Coalesce))
@@ -110,7 +108,7 @@ func (p *pump) forward(chunk []byte, reads int) error {
 	}
 	var plan []planned
 	note := ""
-	if p.replaying {
+	if p.replaying() {
 		plan, note = p.planReplay(chunk)
 	} else {
 		off := 0
