@@ -131,19 +131,6 @@ func (r *Reader) FrameBuffered() bool {
 	return r.br.Buffered()-HeaderLen >= int(binary.BigEndian.Uint32(hdr))
 }
 
-// Wait blocks until at least one byte of the next frame has arrived, first
-// skipping any unread payload of the current frame. It returns io.EOF if the
-// stream ends cleanly instead. Servers call it to tell an idle connection
-// (still waiting here) from one in the middle of a frame.
-func (r *Reader) Wait() error {
-	r.acquire()
-	if err := r.skipPending(); err != nil {
-		return err
-	}
-	_, err := r.br.Peek(1)
-	return err
-}
-
 // ReadHeader reads the next frame's header, skipping any unread payload of
 // the current frame. It returns io.EOF only when the stream ends exactly at
 // a frame boundary, a *TruncatedError when it ends inside the header, and a

@@ -67,8 +67,8 @@ func TestReleaseKeepsWhatIsBuffered(t *testing.T) {
 	if !r.Release() {
 		t.Fatal("a second Release reported false")
 	}
-	if err := r.Wait(); err != io.EOF {
-		t.Fatalf("Wait after Release at the end = %v, want io.EOF", err)
+	if _, _, err := r.ReadFrame(); err != io.EOF {
+		t.Fatalf("ReadFrame after Release at the end = %v, want io.EOF", err)
 	}
 }
 
