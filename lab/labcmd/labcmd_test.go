@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"bytestream/lab/shape"
 )
 
 func TestBadCommandLinesExitTwoWithOneLine(t *testing.T) {
@@ -57,7 +59,7 @@ func TestProxyFlagsHaveSafeDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.up.IsZero() || !f.down.IsZero() || f.seedGiven || f.framing.String() != "off" {
+	if f.up != (shape.Rule{}) || f.down != (shape.Rule{}) || f.seedGiven || f.framing.String() != "off" {
 		t.Errorf("defaults = %+v; want pass-through rules, no seed, no overlay", f)
 	}
 	f, err = parseProxyFlags([]string{"-up", "split=2-7", "-down", "delay=1ms", "-seed", "-5", "-frames", "len4"}, &bytes.Buffer{})

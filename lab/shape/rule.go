@@ -24,9 +24,6 @@ type Rule struct {
 // Splits reports whether the rule cuts chunks into pieces.
 func (r Rule) Splits() bool { return r.SplitMax > 0 }
 
-// IsZero reports whether the rule passes the stream through unchanged.
-func (r Rule) IsZero() bool { return r == Rule{} }
-
 // String returns the rule in ParseRule's grammar; the zero Rule is "none".
 func (r Rule) String() string {
 	var parts []string
