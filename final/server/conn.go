@@ -35,7 +35,6 @@ const (
 type conn struct {
 	srv  *Server
 	nc   net.Conn
-	id   uint64
 	log  logging.Conn
 	r    *frame.Reader
 	w    *frame.Writer
@@ -65,7 +64,6 @@ func newConn(s *Server, nc net.Conn, id uint64) *conn {
 	c := &conn{
 		srv:          s,
 		nc:           nc,
-		id:           id,
 		log:          s.Logger.Conn(id),
 		w:            frame.NewWriterSize(nc, writeBufferSize),
 		idleTimeout:  orDefault(s.IdleTimeout, DefaultIdleTimeout),
