@@ -21,8 +21,7 @@ import (
 // writes, and gives it back on Release.
 type Writer struct {
 	w    io.Writer
-	size int         // the batch size
-	pool *sync.Pool  // write buffers of that size
+	pool *sync.Pool  // write buffers of the batch size
 	held *[]byte     // the pool's handle on buf; nil while released
 	buf  []byte      // pending frames; nil while released
 	vec  [2][]byte   // backing array of bufs, so a vectored write allocates nothing
@@ -39,7 +38,7 @@ func NewWriter(w io.Writer) *Writer {
 // before writing them.
 func NewWriterSize(w io.Writer, size int) *Writer {
 	size = max(size, HeaderLen+AckLen)
-	return &Writer{w: w, size: size, pool: writePool(size)}
+	return &Writer{w: w, pool: writePool(size)}
 }
 
 // Release returns the Writer's buffer to the shared pool, for a Writer
