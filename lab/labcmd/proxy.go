@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"bytestream/lab/internal/atomicfile"
 	"bytestream/lab/proxy"
 	"bytestream/lab/shape"
 )
@@ -143,7 +144,7 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 			cfg.Up, cfg.Down, cfg.Framing, cfg.Seed, cfg.Seed)
 	}
 	if f.addrFile != "" {
-		if err := writeAddrFile(f.addrFile, addr); err != nil {
+		if err := atomicfile.Write(f.addrFile, []byte(addr+"\n")); err != nil {
 			ln.Close()
 			fmt.Fprintf(stderr, "lab proxy: -addr-file: %v\n", err)
 			return 1

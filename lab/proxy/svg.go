@@ -3,10 +3,10 @@ package proxy
 import (
 	"fmt"
 	"html"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
+
+	"bytestream/lab/internal/atomicfile"
 )
 
 // drawLimit is how many bytes per direction the picture shows; a picture of
@@ -123,17 +123,5 @@ func glyph(c byte) string {
 
 // writeFile writes the picture atomically: a reader never sees half of it.
 func (d *drawing) writeFile(name string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".svg-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(d.svg()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return atomicfile.Write(name, []byte(d.svg()))
 }
