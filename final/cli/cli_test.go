@@ -59,6 +59,9 @@ func TestServerShutsDownCleanlyOnSIGTERM(t *testing.T) {
 	}
 }
 
+// waitForFile polls for the address file the server child writes once it
+// listens: another process writing a file raises no event this test could
+// wait on.
 func waitForFile(t *testing.T, path string) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)

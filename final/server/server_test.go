@@ -387,7 +387,9 @@ func TestMaxConnsRefusesTheClientBeyondTheLimit(t *testing.T) {
 	expectClosed(t, second)
 
 	first.Close()
-	// Once the first connection is gone, there is room again.
+	// Once the first connection is gone, there is room again. The slot
+	// frees when its goroutine ends, after the StateClosed report and the
+	// close line, so no event marks the moment: retry, boundedly.
 	deadline := time.Now().Add(mustFinish)
 	for {
 		c := dial(t, rs.addr)
