@@ -17,17 +17,27 @@ func len4(payload string) string {
 	return string([]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}) + payload
 }
 
+// feedEach cuts stream at sizes and feeds the pieces to p, numbered from 1,
+// as a pump does; each gets every piece, its stream offset and the frames
+// that ended in it.
+func feedEach(p *frameParser, stream string, sizes []int, each func(off int64, piece []byte, found []Frame)) {
+	off := 0
+	for i, size := range sizes {
+		piece := []byte(stream[off : off+size])
+		each(int64(off), piece, p.feed(piece, i+1, int64(off)))
+		off += size
+	}
+}
+
 // feedPieces cuts stream at sizes and returns the overlay's lines.
 func feedPieces(f Framing, stream string, sizes ...int) ([]string, *frameParser) {
 	p := newFrameParser(f)
 	var lines []string
-	off := 0
-	for i, size := range sizes {
-		for _, fr := range p.feed([]byte(stream[off:off+size]), i+1, int64(off)) {
+	feedEach(p, stream, sizes, func(_ int64, _ []byte, found []Frame) {
+		for _, fr := range found {
 			lines = append(lines, fr.String())
 		}
-		off += size
-	}
+	})
 	return lines, p
 }
 

@@ -25,11 +25,9 @@ func TestChunkLineShowsSizePiecesAndPreview(t *testing.T) {
 	l := NewLogger(&w, LogOptions{})
 	p := newFrameParser(FramingV1)
 	var found []Frame
-	off := 0
-	for i, size := range []int{3, 3, 3, 1} {
-		found = append(found, p.feed([]byte(v1(1, "hello")[off:off+size]), i+1, int64(off))...)
-		off += size
-	}
+	feedEach(p, v1(1, "hello"), []int{3, 3, 3, 1}, func(_ int64, _ []byte, f []Frame) {
+		found = append(found, f...)
+	})
 	l.lines(Up, l.chunkLines("[0] c→s", []byte(v1(1, "hello")), 1, []int{3, 3, 3, 1}, "", found)...)
 	want := []string{
 		"[0] c→s read 10B → 3|3|3|1  \"\\x00\\x00\\x00\\x05\\x01hello\"\n",

@@ -14,13 +14,9 @@ func TestSVGDrawsPiecesAndFrameBrackets(t *testing.T) {
 	t.Parallel()
 	d := newDrawing(FramingV1)
 	p := newFrameParser(FramingV1)
-	stream := v1(1, "hello") + v1(1, "hi")
-	off := 0
-	for i, size := range []int{3, 9, 5} {
-		piece := []byte(stream[off : off+size])
-		d.piece(Up, int64(off), piece, p.feed(piece, i+1, int64(off)))
-		off += size
-	}
+	feedEach(p, v1(1, "hello")+v1(1, "hi"), []int{3, 9, 5}, func(off int64, piece []byte, found []Frame) {
+		d.piece(Up, off, piece, found)
+	})
 	svg := d.svg()
 	if n := strings.Count(svg, `stroke="#333"`); n != 3 {
 		t.Errorf("picture has %d piece boxes; want 3", n)
