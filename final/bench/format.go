@@ -1,21 +1,16 @@
 package bench
 
 import (
+	"math"
 	"strconv"
-	"strings"
+
+	"bytestream/final/units"
 )
 
-// formatCount prints n with thousands separators: 16186617 → "16,186,617".
+// formatCount prints a count or a rate, rounded to a whole number, with
+// thousands separators: 16186617.4 → "16,186,617".
 func formatCount(n float64) string {
-	s := strconv.FormatFloat(n, 'f', 0, 64)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return units.FormatCount(int64(math.Round(n)))
 }
 
 // formatRate prints a MiB/s figure with one decimal below 100 and none

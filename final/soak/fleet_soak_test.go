@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"bytestream/final/frame"
+	"bytestream/final/units"
 )
 
 // The soak tests do not call t.Parallel: each one measures, and on two
@@ -172,10 +173,4 @@ func growth(before, after uint64) float64 {
 }
 
 // count formats n with thousands separators: "10,000".
-func count(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func count(n int) string { return units.FormatCount(int64(n)) }

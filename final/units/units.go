@@ -1,7 +1,8 @@
 // Package units reads and prints byte sizes the way people type them on a
 // command line: "64", "4KiB", "1MiB". Start with ParseSize. It also prints
-// durations the way a latency table wants them (FormatDuration), so that
-// every command and report of final/ shows sizes and times alike.
+// durations the way a latency table wants them (FormatDuration) and large
+// counts with thousands separators (FormatCount), so that every command and
+// report of final/ shows numbers alike.
 //
 // Only binary units exist here (KiB = 1024 bytes). Decimal "KB" is refused
 // rather than guessed, because a benchmark that silently sends 1000-byte

@@ -90,6 +90,17 @@ func TestFormatDuration(t *testing.T) {
 	}
 }
 
+func TestFormatCount(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int64]string{
+		0: "0", 7: "7", 999: "999", 1000: "1,000", 16186617: "16,186,617", -1234567: "-1,234,567", -999: "-999",
+	} {
+		if got := units.FormatCount(n); got != want {
+			t.Errorf("FormatCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func ExampleParseSize() {
 	n, _ := units.ParseSize("4KiB")
 	fmt.Println(n)
