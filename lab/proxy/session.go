@@ -37,7 +37,7 @@ type session struct {
 func newSession(p *Proxy, id int, client net.Conn) *session {
 	s := &session{p: p, id: id, seed: p.cfg.Seed + int64(id), start: time.Now(), client: client}
 	if id == 0 && p.cfg.SVG != "" {
-		s.draw = newDrawing(p.cfg.Framing)
+		s.draw = &drawing{}
 	}
 	return s
 }

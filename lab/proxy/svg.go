@@ -15,20 +15,16 @@ const drawLimit = 256
 
 // drawing collects one connection's pieces and frames for -svg.
 type drawing struct {
-	mu      sync.Mutex
-	framing Framing
-	pieces  [2][]drawnPiece
-	frames  [2][]Frame
-	total   [2]int64
+	mu     sync.Mutex
+	pieces [2][]drawnPiece
+	frames [2][]Frame
+	total  [2]int64
 }
 
 type drawnPiece struct {
 	offset int64
 	bytes  []byte // at most the part before drawLimit
-	size   int
 }
-
-func newDrawing(f Framing) *drawing { return &drawing{framing: f} }
 
 // piece notes a piece and the frames that ended in it.
 func (d *drawing) piece(dir Direction, off int64, piece []byte, frames []Frame) {
@@ -40,7 +36,7 @@ func (d *drawing) piece(dir Direction, off int64, piece []byte, frames []Frame) 
 	d.total[dir] = off + int64(len(piece))
 	if off < drawLimit {
 		shown := piece[:min(int64(len(piece)), drawLimit-off)]
-		d.pieces[dir] = append(d.pieces[dir], drawnPiece{offset: off, bytes: append([]byte(nil), shown...), size: len(piece)})
+		d.pieces[dir] = append(d.pieces[dir], drawnPiece{offset: off, bytes: append([]byte(nil), shown...)})
 	}
 	for _, f := range frames {
 		if f.Start < drawLimit {

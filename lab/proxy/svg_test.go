@@ -12,7 +12,7 @@ import (
 
 func TestSVGDrawsPiecesAndFrameBrackets(t *testing.T) {
 	t.Parallel()
-	d := newDrawing(FramingV1)
+	d := &drawing{}
 	p := newFrameParser(FramingV1)
 	feedEach(p, v1(1, "hello")+v1(1, "hi"), []int{3, 9, 5}, func(off int64, piece []byte, found []Frame) {
 		d.piece(Up, off, piece, found)
@@ -58,7 +58,7 @@ var update = flag.Bool("update", false, "rewrite testdata/lab/connection.svg fro
 func TestConnectionPictureIsCurrent(t *testing.T) {
 	t.Parallel()
 	rule, _ := shape.ParseRule("split=2-7")
-	d := newDrawing(FramingV1)
+	d := &drawing{}
 	cutters := [2]*shape.Cutter{shape.NewCutter(rule, 3), shape.NewCutter(rule, ^int64(3))}
 	parsers := [2]*frameParser{newFrameParser(FramingV1), newFrameParser(FramingV1)}
 	var offsets [2]int64
