@@ -44,9 +44,13 @@ type pump struct {
 }
 
 func newPump(s *session, d Direction, src, dst tcpConn, rule shape.Rule, cut *shape.Cutter) *pump {
-	return &pump{s: s, dir: d, src: src, dst: dst, rule: rule, cut: cut,
+	p := &pump{s: s, dir: d, src: src, dst: dst, rule: rule, cut: cut,
 		frames: newFrameParser(s.p.cfg.Framing), buf: make([]byte, chunkSize),
 		replay: s.p.cfg.Replay.pieces(s.id, d)} // nil when not replaying
+	if p.replaying() {
+		p.rule = shape.Rule{} // the recording decides every cut and pause; no rule applies
+	}
+	return p
 }
 
 // replaying reports whether the pump cuts as recorded instead of by its rule.
@@ -82,7 +86,7 @@ func (p *pump) copy() (readErr, writeErr error) {
 func (p *pump) readChunk() ([]byte, int, error) {
 	n, err := p.src.Read(p.buf)
 	reads := min(n, 1)
-	if err != nil || p.rule.Coalesce <= 0 || p.replaying() {
+	if err != nil || p.rule.Coalesce <= 0 {
 		return p.buf[:n], reads, err
 	}
 	p.src.SetReadDeadline(time.Now().Add(p.rule.Coalesce))
