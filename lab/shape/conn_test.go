@@ -39,7 +39,7 @@ func TestWrapPassesNettest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			nettest.TestConn(t, func() (c1, c2 net.Conn, stop func(), err error) {
-				a, b, err := tcpPair(t)
+				a, b, err := tcpPair()
 				if err != nil {
 					return nil, nil, nil, err
 				}
@@ -312,7 +312,7 @@ func readSizes(t *testing.T, r io.Reader) []int {
 }
 
 // tcpPair returns both ends of a fresh loopback TCP connection.
-func tcpPair(t *testing.T) (net.Conn, net.Conn, error) {
+func tcpPair() (net.Conn, net.Conn, error) {
 	l, err := nettest.NewLocalListener("tcp")
 	if err != nil {
 		return nil, nil, err
@@ -341,7 +341,7 @@ func tcpPair(t *testing.T) (net.Conn, net.Conn, error) {
 
 func mustPair(t *testing.T) (net.Conn, net.Conn) {
 	t.Helper()
-	a, b, err := tcpPair(t)
+	a, b, err := tcpPair()
 	if err != nil {
 		t.Fatal(err)
 	}
