@@ -30,7 +30,7 @@ race: ## run all tests under the race detector (fuzz seeds included)
 
 .PHONY: docs-check
 docs-check: ## fail if a code excerpt in docs/ drifted from the source
-	$(GO) tool embedmd -d docs/*.md
+	$(GO) tool embedmd -d docs/*.md README.md
 
 ## --- running things ---------------------------------------------------------
 
@@ -83,7 +83,7 @@ gobench: ## Go benchmarks of final/ for benchstat: 10 runs each, several minutes
 
 .PHONY: docs
 docs: ## rewrite the code excerpts embedded in docs/ from the source
-	$(GO) tool embedmd -w docs/*.md
+	$(GO) tool embedmd -w docs/*.md README.md
 
 .PHONY: diffs
 diffs: ## rewrite docs/diffs (what changed between consecutive steps) from the step folders
