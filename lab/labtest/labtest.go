@@ -28,6 +28,7 @@ const pollInterval = 5 * time.Millisecond
 func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"waitaddr": WaitAddr,
+		"cmplog":   CmpLog,
 	}
 }
 
