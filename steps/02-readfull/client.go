@@ -18,7 +18,7 @@ func runClient(args []string) int {
 		messages = append(messages, s)
 		return nil
 	})
-	if err := flags.Parse(args); err != nil {
+	if !parseFlags(flags, args) {
 		return 2
 	}
 	if len(messages) == 0 {

@@ -68,13 +68,28 @@ func run(args []string) int {
 	return 2
 }
 
+// parseFlags parses a subcommand's flags and refuses any word left over:
+// `server extra` is a typo or a misunderstanding, and a program that
+// ignored it would hide the mistake. It reports false for status 2; the
+// flag package has already printed its own errors.
+func parseFlags(flags *flag.FlagSet, args []string) bool {
+	if err := flags.Parse(args); err != nil {
+		return false
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", flags.Name(), flags.Arg(0))
+		return false
+	}
+	return true
+}
+
 // runServer listens, says where, and serves until it is interrupted.
 func runServer(args []string) int {
 	flags := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := flags.String("addr", defaultAddr, "listen on `ADDR`; port 0 lets the kernel pick a free port")
 	addrFile := flags.String("addr-file", "", "once listening, write the address to `FILE` (for scripts and tests)")
 	verbose := flags.Bool("v", false, "print every request on stdout (slow: it is one line per frame)")
-	if err := flags.Parse(args); err != nil {
+	if !parseFlags(flags, args) {
 		return 2
 	}
 	logger := log.New(os.Stderr, "server: ", 0)

@@ -27,12 +27,21 @@ func runBench(args []string) int {
 	pings := flags.Int("pings", 2000, "time `N` PING round trips, after N/10 more to warm up")
 	perCell := flags.Duration("time", 250*time.Millisecond, "send DATA for this `long` per payload size and mode")
 	sizeList := flags.String("sizes", "64,256,1K,4K,16K,64K,256K,1M,4M", "DATA payload `sizes` to measure, comma-separated, K = 1024 bytes")
-	if err := flags.Parse(args); err != nil {
+	if !parseFlags(flags, args) {
 		return 2
 	}
+	// Each bad setting gets its own message, naming the flag: a report of
+	// zeros from -time -1s would look like a measurement.
 	sizes, err := parseSizes(*sizeList)
-	if err != nil || *pings < 1 {
-		fmt.Fprintf(os.Stderr, "bench: bad -sizes or -pings: %v\n", err)
+	switch {
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "bench: -sizes: %v\n", err)
+		return 2
+	case *pings < 1:
+		fmt.Fprintf(os.Stderr, "bench: -pings must be at least 1, not %d\n", *pings)
+		return 2
+	case *perCell <= 0:
+		fmt.Fprintf(os.Stderr, "bench: -time must be positive, not %v\n", *perCell)
 		return 2
 	}
 	logger := log.New(os.Stderr, "bench: ", 0)
@@ -69,15 +78,16 @@ func runBench(args []string) int {
 func parseSizes(list string) ([]int, error) {
 	var sizes []int
 	for _, field := range strings.Split(list, ",") {
-		unit := 1
+		number, unit := field, 1
 		switch {
 		case strings.HasSuffix(field, "K"):
-			unit, field = 1<<10, strings.TrimSuffix(field, "K")
+			number, unit = strings.TrimSuffix(field, "K"), 1<<10
 		case strings.HasSuffix(field, "M"):
-			unit, field = 1<<20, strings.TrimSuffix(field, "M")
+			number, unit = strings.TrimSuffix(field, "M"), 1<<20
 		}
-		n, err := strconv.Atoi(field)
-		if err != nil || n < 0 || n*unit > maxPayloadSize {
+		// Compare before multiplying: 9999999999999M would overflow.
+		n, err := strconv.Atoi(number)
+		if err != nil || n < 0 || n > maxPayloadSize/unit {
 			return nil, fmt.Errorf("size %q: want 0 to 16M", field)
 		}
 		sizes = append(sizes, n*unit)

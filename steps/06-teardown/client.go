@@ -42,7 +42,11 @@ func runClient(args []string) int {
 		return nil
 	})
 	pings := flags.Int("ping", 0, "then send `N` PINGs and print each round-trip time")
-	if err := flags.Parse(args); err != nil {
+	if !parseFlags(flags, args) {
+		return 2
+	}
+	if *pings < 0 {
+		fmt.Fprintf(os.Stderr, "client: -ping must be 0 or more, not %d\n", *pings)
 		return 2
 	}
 	if len(requests) == 0 && *pings == 0 {

@@ -100,6 +100,21 @@ var defaultConfig = config{
 	grace:        5 * time.Second,
 }
 
+// parseFlags parses a subcommand's flags and refuses any word left over:
+// `server extra` is a typo or a misunderstanding, and a program that
+// ignored it would hide the mistake. It reports false for status 2; the
+// flag package has already printed its own errors.
+func parseFlags(flags *flag.FlagSet, args []string) bool {
+	if err := flags.Parse(args); err != nil {
+		return false
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", flags.Name(), flags.Arg(0))
+		return false
+	}
+	return true
+}
+
 // runServer listens, says where, and serves until it is interrupted; then
 // it shuts down gracefully.
 func runServer(args []string) int {
@@ -114,7 +129,7 @@ func runServer(args []string) int {
 	flags.DurationVar(&cfg.frameTimeout, "frame-timeout", cfg.frameTimeout, "a started frame must arrive whole within this `long`")
 	flags.DurationVar(&cfg.writeTimeout, "write-timeout", cfg.writeTimeout, "close a connection whose answer cannot leave for this `long`")
 	flags.DurationVar(&cfg.grace, "grace", cfg.grace, "on Ctrl-C, wait this `long` for frames in progress")
-	if err := flags.Parse(args); err != nil {
+	if !parseFlags(flags, args) {
 		return 2
 	}
 	logger := log.New(os.Stderr, "server: ", 0)
