@@ -9,13 +9,18 @@
 //     however slowly its bytes trickle in (slowloris);
 //   - a length above -max-payload is answered with ERROR, then the server
 //     hangs up, since it can no longer trust where frames start;
+//   - memory is about connections × payload limit unless something bounds
+//     it: DATA is counted, never kept, and the TEXT and PING payloads held
+//     by all connections together stay within -max-memory;
 //   - a client that stops reading is cut off after -write-timeout;
 //   - a client that half-closes gets every answer, then a clean close;
 //   - a frame cut off by a close or a reset is logged with its byte counts;
 //   - Ctrl-C stops accepting, lets each connection finish the frame it is
 //     on, and waits up to -grace before it closes the rest;
 //   - a panic while serving one connection closes that one, not the server;
-//   - beyond -max-conns connections, a newcomer is told ERROR and closed.
+//   - beyond -max-conns connections, a newcomer is told ERROR and closed;
+//   - a limit that cannot work (-max-payload -1, -grace 0) stops the
+//     server before it starts, with status 2.
 //
 // After this step everything in PROTOCOL.md applies.
 //
@@ -24,9 +29,10 @@
 //
 // The lesson is server.go, read top to bottom: the server's memory of its
 // connections, serve, handle (the per-connection loop with its deadlines),
-// hangUp and shutdown. main.go holds the limits and their flags. frame.go
-// only adds byte counts to every error inside a frame; protocol.go,
-// client.go, bench.go and report.go are step 05's.
+// receive (where the memory goes), hangUp and shutdown. main.go holds the
+// limits, their flags and their checks. frame.go cuts readFrame in two and
+// adds byte counts to every error inside a frame, and protocol.go counts
+// DATA by its size; client.go, bench.go and report.go are step 05's.
 package main
 
 import (
@@ -35,6 +41,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -48,7 +55,7 @@ import (
 const defaultAddr = "127.0.0.1:9000"
 
 const usage = `usage:
-  go run ./steps/06-teardown server [-addr ADDR] [-addr-file FILE] [-v] [-max-payload BYTES] [-max-conns N]
+  go run ./steps/06-teardown server [-addr ADDR] [-addr-file FILE] [-v] [-max-payload BYTES] [-max-memory BYTES] [-max-conns N]
         [-idle-timeout D] [-frame-timeout D] [-write-timeout D] [-grace D]
   go run ./steps/06-teardown client [-addr ADDR] [-message TEXT ...] [-frame TYPE:PAYLOAD ...] [-ping N]
   go run ./steps/06-teardown bench [-addr ADDR] [-pings N] [-time DURATION] [-sizes LIST]`
@@ -81,6 +88,7 @@ func run(args []string) int {
 // Each has a flag; the defaults are PROTOCOL.md's.
 type config struct {
 	maxPayload   int           // largest payload accepted, in bytes
+	maxMemory    int           // payload bytes held at once, by all connections together
 	maxConns     int           // connections served at once
 	idleTimeout  time.Duration // how long a connection may wait between frames
 	frameTimeout time.Duration // how long one frame may take to arrive, once started
@@ -88,16 +96,46 @@ type config struct {
 	grace        time.Duration // how long Ctrl-C waits for frames in progress
 }
 
-// defaultConfig has PROTOCOL.md's defaults. Only the connection cap is ours:
-// a thousand goroutines and buffers are nothing to a server, and a few
-// hundred thousand would be.
+// defaultConfig has PROTOCOL.md's defaults. The connection cap and the
+// memory budget are ours: a thousand goroutines and their buffers are
+// nothing to a server, and a few hundred thousand would be; 64 MiB holds
+// four TEXT frames of the largest size at once, or two PINGs.
 var defaultConfig = config{
 	maxPayload:   maxPayloadSize,
+	maxMemory:    64 << 20,
 	maxConns:     1000,
 	idleTimeout:  60 * time.Second,
 	frameTimeout: 10 * time.Second,
 	writeTimeout: 10 * time.Second,
 	grace:        5 * time.Second,
+}
+
+// validate refuses limits that cannot work, as final's server does: a
+// -max-payload of -1 would switch the limit off, a -max-conns of 0 would
+// refuse everyone, and a timeout of 0 or less would close every connection
+// at once. A budget smaller than two payloads could never answer a PING of
+// the largest size.
+func (c config) validate() error {
+	switch {
+	case c.maxPayload < 1 || int64(c.maxPayload) > math.MaxUint32:
+		return fmt.Errorf("-max-payload must be from 1 to %d bytes (what a 4-byte length holds), not %d", uint32(math.MaxUint32), c.maxPayload)
+	case int64(c.maxMemory) < 2*int64(c.maxPayload):
+		return fmt.Errorf("-max-memory must hold a PING of -max-payload and its PONG, at least %d bytes, not %d", 2*c.maxPayload, c.maxMemory)
+	case c.maxConns < 1:
+		return fmt.Errorf("-max-conns must be at least 1, not %d", c.maxConns)
+	}
+	for _, d := range []struct {
+		flag  string
+		value time.Duration
+	}{
+		{"-idle-timeout", c.idleTimeout}, {"-frame-timeout", c.frameTimeout},
+		{"-write-timeout", c.writeTimeout}, {"-grace", c.grace},
+	} {
+		if d.value <= 0 {
+			return fmt.Errorf("%s must be positive, not %v", d.flag, d.value)
+		}
+	}
+	return nil
 }
 
 // parseFlags parses a subcommand's flags and refuses any word left over:
@@ -124,12 +162,17 @@ func runServer(args []string) int {
 	verbose := flags.Bool("v", false, "print every request on stdout (slow: it is one line per frame)")
 	cfg := defaultConfig
 	flags.IntVar(&cfg.maxPayload, "max-payload", cfg.maxPayload, "answer a longer frame with ERROR and hang up (`bytes`)")
+	flags.IntVar(&cfg.maxMemory, "max-memory", cfg.maxMemory, "hold at most `bytes` of TEXT and PING payloads at once, across all connections")
 	flags.IntVar(&cfg.maxConns, "max-conns", cfg.maxConns, "refuse connections beyond `N` at once")
 	flags.DurationVar(&cfg.idleTimeout, "idle-timeout", cfg.idleTimeout, "close a connection with no frame started for this `long`")
 	flags.DurationVar(&cfg.frameTimeout, "frame-timeout", cfg.frameTimeout, "a started frame must arrive whole within this `long`")
 	flags.DurationVar(&cfg.writeTimeout, "write-timeout", cfg.writeTimeout, "close a connection whose answer cannot leave for this `long`")
 	flags.DurationVar(&cfg.grace, "grace", cfg.grace, "on Ctrl-C, wait this `long` for frames in progress")
 	if !parseFlags(flags, args) {
+		return 2
+	}
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintf(os.Stderr, "server: %v\n", err)
 		return 2
 	}
 	logger := log.New(os.Stderr, "server: ", 0)

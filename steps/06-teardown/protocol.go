@@ -39,8 +39,11 @@ func (t msgType) String() string {
 // request. A message error (a type we do not serve, text that is not UTF-8)
 // is answered with ERROR and the connection stays open, because the length
 // prefix still told us exactly where this frame ended and the next begins.
-// A rejected frame does not count toward the total.
-func respond(t msgType, payload []byte, total *uint64) (msgType, []byte) {
+// A rejected frame does not count toward the total. Since step 06 the
+// server keeps only the payloads it must (see receive in server.go), so
+// size is the payload's length even when payload is nil: DATA is counted,
+// not kept.
+func respond(t msgType, payload []byte, size int, total *uint64) (msgType, []byte) {
 	switch t {
 	case typeText:
 		if !utf8.Valid(payload) {
@@ -49,7 +52,7 @@ func respond(t msgType, payload []byte, total *uint64) (msgType, []byte) {
 		*total += uint64(len(payload))
 		return typeAck, binary.BigEndian.AppendUint64(nil, *total)
 	case typeData:
-		*total += uint64(len(payload))
+		*total += uint64(size)
 		return typeAck, binary.BigEndian.AppendUint64(nil, *total)
 	case typePing:
 		return typePong, payload
@@ -63,10 +66,10 @@ func respond(t msgType, payload []byte, total *uint64) (msgType, []byte) {
 // printRequest shows what the server understood, one line per frame, like
 // the `received "hello"` lines of the earlier steps. Text is quoted; other
 // payloads are opaque bytes, so only their size is shown.
-func printRequest(out *log.Logger, t msgType, payload []byte) {
+func printRequest(out *log.Logger, t msgType, payload []byte, size int) {
 	if t == typeText {
 		out.Printf("received %s %q", t, payload)
 		return
 	}
-	out.Printf("received %s (%d bytes)", t, len(payload))
+	out.Printf("received %s (%d bytes)", t, size)
 }

@@ -15,18 +15,21 @@ import (
 
 // server is step 05's serve and handle grown a memory: which connections
 // are open and whether each is between frames, so that shutdown can close
-// the idle ones at once and wait for the busy ones.
+// the idle ones at once and wait for the busy ones, and how many payload
+// bytes they hold between them, so that all of them together stay within
+// -max-memory.
 type server struct {
 	cfg      config
 	out, log *log.Logger
 	// answer is respond, in a field so that a test can swap in one that
 	// panics and prove the panic stays inside its connection.
-	answer func(t msgType, payload []byte, total *uint64) (msgType, []byte)
+	answer func(t msgType, payload []byte, size int, total *uint64) (msgType, []byte)
 
 	mu       sync.Mutex
 	idle     map[net.Conn]bool // every open connection: true while between frames
+	held     int               // payload bytes held by all connections together
 	stopping bool              // set by shutdown: finish the frame, then close
-	done     sync.WaitGroup    // one per connection being served
+	done     sync.WaitGroup    // one per connection being served or refused
 }
 
 func newServer(cfg config, out, logger *log.Logger) *server {
@@ -58,12 +61,17 @@ func (s *server) serve(ln net.Listener) error {
 		full := len(s.idle) >= s.cfg.maxConns
 		if !full {
 			s.idle[conn] = true
-			s.done.Add(1)
 		}
+		// A refused connection is work too: its ERROR and its close are
+		// counted in done, so that shutdown waits for them as well.
+		s.done.Add(1)
 		s.mu.Unlock()
 		if full {
 			s.log.Printf("%s: refused: already serving %d connections", conn.RemoteAddr(), s.cfg.maxConns)
-			go s.hangUp(conn, fmt.Sprintf("server busy: %d connections is the limit", s.cfg.maxConns))
+			go func() {
+				defer s.done.Done()
+				s.hangUp(conn, fmt.Sprintf("server busy: %d connections is the limit", s.cfg.maxConns))
+			}()
 			continue
 		}
 		go s.handle(conn)
@@ -100,6 +108,8 @@ func (s *server) handle(conn net.Conn) {
 
 	in := bufio.NewReader(conn)
 	var total uint64 // TEXT and DATA payload bytes accepted: what ACK reports
+	held := 0        // payload bytes this connection holds, from receive
+	defer func() { s.release(held) }()
 	for {
 		// Between frames the client may stay quiet, but not forever: the
 		// idle timeout. Peek waits for the first byte of the next frame
@@ -118,13 +128,17 @@ func (s *server) handle(conn net.Conn) {
 		// per Read: a client sending one byte a second would satisfy any
 		// per-Read timeout forever, holding a connection and a buffer.
 		conn.SetReadDeadline(time.Now().Add(s.cfg.frameTimeout))
-		t, payload, err := readFrame(in, s.cfg.maxPayload)
+		t, size, err := readHeader(in, s.cfg.maxPayload)
+		var payload []byte
+		if err == nil {
+			payload, held, err = s.receive(in, t, size)
+		}
 		if err != nil {
 			s.endInFrame(conn, err)
 			return
 		}
-		printRequest(s.out, t, payload)
-		answerType, answer := s.answer(t, payload, &total)
+		printRequest(s.out, t, payload, size)
+		answerType, answer := s.answer(t, payload, size, &total)
 		if answerType == typeError {
 			s.log.Printf("%s: rejected %s frame: %s", peer, t, answer)
 		}
@@ -137,7 +151,59 @@ func (s *server) handle(conn net.Conn) {
 			s.log.Printf("%s: closed: the client is not reading: %v", peer, err)
 			return
 		}
+		s.release(held)
+		held = 0
 	}
+}
+
+// receive reads the payload of a frame whose header said t and size, and
+// is where the server's memory goes. Memory is about connections × payload
+// limit if every payload is kept: 1000 × 16 MiB is 16 GiB, and a hundred
+// clients each sending 16 MiB - 1 byte, all within the limit, take 1.6 GB.
+// So DATA, which only needs counting, is read and dropped a few kilobytes
+// at a time. TEXT must be held to check its UTF-8 and PING to echo it (it
+// costs twice: the payload, then the PONG frame built from it); before
+// allocating, each takes its cost from the -max-memory that all
+// connections share, and held says how much, for release once the answer
+// has left. When the budget cannot cover it the answer is errBusy, and the
+// connection ends. Any other type is refused by respond unread. Memory
+// then stays near -max-memory plus a few kilobytes per connection.
+func (s *server) receive(in io.Reader, t msgType, size int) (payload []byte, held int, err error) {
+	cost := 0
+	switch t {
+	case typeText:
+		cost = size
+	case typePing:
+		cost = 2 * size
+	}
+	if cost == 0 {
+		return nil, 0, skipPayload(in, t, size)
+	}
+	s.mu.Lock()
+	fits := s.held+cost <= s.cfg.maxMemory
+	if fits {
+		s.held += cost
+	}
+	s.mu.Unlock()
+	if !fits {
+		return nil, 0, fmt.Errorf("%w: no room for a %d-byte %s payload within -max-memory %d", errBusy, size, t, s.cfg.maxMemory)
+	}
+	payload, err = readPayload(in, t, size)
+	if err != nil {
+		s.release(cost)
+		return nil, 0, err
+	}
+	return payload, cost, nil
+}
+
+// errBusy reports a payload the server has no memory left for just now.
+var errBusy = errors.New("server busy")
+
+// release gives n bytes back to the payload budget.
+func (s *server) release(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held -= n
 }
 
 // waitForFrame marks conn as between frames and arms the idle timeout. It
@@ -188,7 +254,7 @@ func (s *server) endBetweenFrames(conn net.Conn, err error) {
 func (s *server) endInFrame(conn net.Conn, err error) {
 	peer := conn.RemoteAddr()
 	switch {
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, errTooLarge), errors.Is(err, errBusy):
 		s.log.Printf("%s: closed: %v", peer, err)
 		s.hangUp(conn, err.Error())
 	case errors.Is(err, os.ErrDeadlineExceeded):
