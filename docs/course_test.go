@@ -192,7 +192,7 @@ func TestEveryChapterHasTeacherNotes(t *testing.T) {
 // proofName matches what a check-yourself answer cites as its proof: a Go
 // test or example by name, or a script by its path.
 var (
-	testName   = regexp.MustCompile(`\b(Test|Example)[A-Za-z0-9_]*`)
+	testName   = regexp.MustCompile(`\bTest[A-Z_]\w*|\bExample(_\w+|[A-Z]\w*)?\b`)
 	scriptPath = regexp.MustCompile(`testdata/[a-z0-9/-]+\.txtar`)
 	detailsRE  = regexp.MustCompile(`(?s)<details>(.*?)</details>`)
 )
