@@ -31,26 +31,35 @@ import (
 func TestShownOutputIsEmbeddedFromACheckedSource(t *testing.T) {
 	t.Parallel()
 	for _, p := range coursePages(t) {
-		for _, b := range p.blocks {
-			switch b.info {
-			case "sh":
-				for _, l := range commandLines(b) {
-					if !isCommand(l) {
-						t.Errorf("%s:%d: %q in an sh block is not a command: "+
-							"sh blocks hold commands only; show output by embedding it (see docs/README.md, \"How the chapters are checked\")",
-							p.path, b.line, l)
-					}
+		for _, problem := range unembeddedOutput(p) {
+			t.Error(problem)
+		}
+	}
+}
+
+// unembeddedOutput lists the blocks of p that break the rule above.
+func unembeddedOutput(p *page) []string {
+	var problems []string
+	for _, b := range p.blocks {
+		switch b.info {
+		case "sh":
+			for _, l := range commandLines(b) {
+				if !isCommand(l) {
+					problems = append(problems, fmt.Sprintf("%s:%d: %q in an sh block is not a command: "+
+						"sh blocks hold commands only; show output by embedding it (see docs/README.md, \"How the chapters are checked\")",
+						p.path, b.line, l))
 				}
-			case "diagram":
-			default:
-				if !strings.HasPrefix(b.prev, "[embedmd]:# (") {
-					t.Errorf("%s:%d: a ```%s block that is not embedded: put an [embedmd] line above it "+
-						"that takes it from a checked file, or mark a hand-drawn figure ```diagram",
-						p.path, b.line, b.info)
-				}
+			}
+		case "diagram":
+		default:
+			if !strings.HasPrefix(b.prev, "[embedmd]:# (") {
+				problems = append(problems, fmt.Sprintf("%s:%d: a ```%s block that is not embedded: put an [embedmd] line above it "+
+					"that takes it from a checked file, or mark a hand-drawn figure ```diagram",
+					p.path, b.line, b.info))
 			}
 		}
 	}
+	return problems
 }
 
 // commandLines are a block's lines that start a command: not blank, not a
@@ -106,33 +115,39 @@ var terminal = regexp.MustCompile(`# terminal \d\b`)
 func TestCommandsThatKeepRunningSayWhichTerminal(t *testing.T) {
 	t.Parallel()
 	for _, p := range coursePages(t) {
-		for _, b := range p.blocks {
-			if b.info != "sh" {
-				continue
-			}
-			lines := commandLines(b)
-			starts, background, labelled := 0, 0, 0
-			for _, l := range lines {
-				if longRunning.MatchString(l) {
-					starts++
-					if strings.HasSuffix(strings.TrimSpace(strings.Split(l, "#")[0]), "&") {
-						background++
-					}
-				}
-				if terminal.MatchString(l) {
-					labelled++
-				}
-			}
-			if starts == 0 {
-				continue
-			}
-			if labelled != len(lines) && background != starts {
-				t.Errorf("%s:%d: this block starts %d long-running program(s): "+
-					"give every command a `# terminal N` comment, or end each long-running one with `&` (one terminal)",
-					p.path, b.line, starts)
-			}
+		for _, problem := range unplacedCommands(p) {
+			t.Error(problem)
 		}
 	}
+}
+
+// unplacedCommands lists the sh blocks of p that break the rule above.
+func unplacedCommands(p *page) []string {
+	var problems []string
+	for _, b := range p.blocks {
+		if b.info != "sh" {
+			continue
+		}
+		lines := commandLines(b)
+		starts, background, labelled := 0, 0, 0
+		for _, l := range lines {
+			if longRunning.MatchString(l) {
+				starts++
+				if strings.HasSuffix(strings.TrimSpace(strings.Split(l, "#")[0]), "&") {
+					background++
+				}
+			}
+			if terminal.MatchString(l) {
+				labelled++
+			}
+		}
+		if starts > 0 && labelled != len(lines) && background != starts {
+			problems = append(problems, fmt.Sprintf("%s:%d: this block starts %d long-running program(s): "+
+				"give every command a `# terminal N` comment, or end each long-running one with `&` (one terminal)",
+				p.path, b.line, starts))
+		}
+	}
+	return problems
 }
 
 // header fields every chapter opens with, before its first section.
