@@ -31,7 +31,8 @@ type page struct {
 }
 
 // coursePages are the files whose every shown output must be checked: the
-// step chapters, the course index, the protocol and the top-level README.
+// step chapters, their teacher notes, the course index, the protocol and
+// the top-level README.
 func coursePages(t *testing.T) []*page {
 	t.Helper()
 	paths, err := filepath.Glob("0[1-9]-*.md")
@@ -41,6 +42,11 @@ func coursePages(t *testing.T) []*page {
 	if len(paths) == 0 {
 		t.Fatal("found no chapters docs/0N-*.md")
 	}
+	notes, err := filepath.Glob(filepath.Join("teach", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, notes...)
 	paths = append(paths, "README.md", "protocol.md", filepath.Join("..", "README.md"))
 	var pages []*page
 	for _, p := range paths {
@@ -54,7 +60,7 @@ func chapters(t *testing.T) []*page {
 	t.Helper()
 	var out []*page
 	for _, p := range coursePages(t) {
-		if stepName.MatchString(strings.TrimSuffix(filepath.Base(p.path), ".md")) {
+		if filepath.Dir(p.path) == "." && stepName.MatchString(strings.TrimSuffix(p.path, ".md")) {
 			out = append(out, p)
 		}
 	}
