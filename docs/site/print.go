@@ -32,7 +32,9 @@ func (b *builder) writePrintPage(order []string) error {
 		fmt.Fprintf(&sections, "<section class=\"chapter\" id=\"%s\" data-source=\"%s\">\n%s</section>\n",
 			anchor(p), template.HTMLEscapeString(p), html)
 	}
-	body := "<h1 id=\"contents\">ByteStream: the whole course</h1>\n<ol class=\"toc\">\n" +
+	body := "<h1 id=\"contents\">ByteStream: the whole course</h1>\n" +
+		"<p class=\"screen-only\">Print this page, or save it as PDF, from the browser: each chapter starts on a new sheet, and the folded sections are open.</p>\n" +
+		"<ol class=\"toc\">\n" +
 		toc.String() + "</ol>\n" + sections.String()
 	f := frame{Title: "The whole course", Source: "README.md and docs/*.md", Top: b.topLinks(printPage), Body: template.HTML(body)}
 	return b.writePage(printPage, f)
