@@ -19,7 +19,6 @@ const marker = ".bytestream-site"
 // page is one HTML page of the site before it gets its frame (header and
 // chapter navigation), which needs every page known first.
 type page struct {
-	repo  string // the repository path it shows
 	kind  kind
 	title string
 	body  template.HTML
@@ -159,7 +158,7 @@ func (b *builder) addChapter(p string) error {
 	if job.title == "" {
 		job.title = p
 	}
-	b.pages[p] = &page{repo: p, kind: chapter, title: job.title, body: template.HTML(body)}
+	b.pages[p] = &page{kind: chapter, title: job.title, body: template.HTML(body)}
 	if p == "docs/README.md" {
 		b.courseOrder = chapterLinks(b.root, p, src)
 	}

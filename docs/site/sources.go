@@ -47,7 +47,7 @@ func (b *builder) addSource(p string) error {
 	}
 	body := fmt.Sprintf("<h1 class=\"path\"><code>%s</code></h1>\n%s",
 		template.HTMLEscapeString(p), code.String())
-	b.pages[p] = &page{repo: p, kind: source, title: p, body: template.HTML(body)}
+	b.pages[p] = &page{kind: source, title: p, body: template.HTML(body)}
 	return nil
 }
 
@@ -76,6 +76,6 @@ func (b *builder) addFolder(p string) error {
 	}
 	body := fmt.Sprintf("<h1 class=\"path\"><code>%s/</code></h1>\n<ul class=\"listing\">\n%s%s</ul>\n",
 		template.HTMLEscapeString(p), dirs.String(), files.String())
-	b.pages[p] = &page{repo: p, kind: folder, title: p + "/", body: template.HTML(body)}
+	b.pages[p] = &page{kind: folder, title: p + "/", body: template.HTML(body)}
 	return nil
 }
