@@ -72,6 +72,7 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	job := pc.Get(jobKey).(*renderJob)
 	src := reader.Source()
 	slugs := newSlugger()
+	var headings []*ast.Heading
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -79,7 +80,9 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		switch n := n.(type) {
 		case *ast.Heading:
 			title := plainText(n, src)
-			n.SetAttributeString("id", []byte(job.idPrefix+slugs.slug(title)))
+			id := job.idPrefix + slugs.slug(title)
+			n.SetAttributeString("id", []byte(id))
+			headings = append(headings, n)
 			if n.Level == 1 && job.title == "" {
 				job.title = title
 			}
@@ -90,6 +93,22 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
+	// Added after the walk, so that the rewriting above leaves them alone.
+	for _, h := range headings {
+		id, _ := h.AttributeString("id")
+		h.AppendChild(h, selfLink(string(id.([]byte))))
+	}
+}
+
+// selfLink is the "#" shown beside a heading on hover, as GitHub shows
+// one: a teacher copies a link to the section from it.
+func selfLink(id string) ast.Node {
+	link := ast.NewLink()
+	link.Destination = []byte("#" + id)
+	link.Title = []byte("Link to this section")
+	link.SetAttributeString("class", []byte("anchor"))
+	link.AppendChild(link, ast.NewString([]byte("#")))
+	return link
 }
 
 // plainText is a heading's text as a reader sees it: code spans keep their

@@ -71,7 +71,7 @@ func TestLinksPointIntoTheSite(t *testing.T) {
 	}
 	for page, want := range map[string][]string{
 		"index.html":      {`href="docs/index.html"`, `href="steps/01-x/index.html"`, `href="https://go.dev/"`},
-		"docs/a.html":     {`href="b.html#the-end"`, `href="../steps/01-x/main.go.html#L2"`, `href="#run-it-1"`, `<img src="pic.svg"`, `<details>`, `class="chroma"`},
+		"docs/a.html":     {`href="b.html#the-end"`, `href="../steps/01-x/main.go.html#L2"`, `href="#run-it-1"`, `<img src="pic.svg"`, `<details>`, `class="chroma"`, `<h2 id="run-it">Run it<a href="#run-it" title="Link to this section" class="anchor">#</a></h2>`},
 		"docs/index.html": {`<a class="next" rel="next" href="b.html">Two →</a>`},
 		"docs/b.html":     {`href="a.html#run-it"`, `<a class="next" rel="next" href="a.html">One — first →</a>`},
 		printPage:         {`href="#docs-b--the-end"`, `href="#docs-a--run-it-1"`, `href="#docs-readme"`, `<details open>`, `src="docs/pic.svg"`},
