@@ -44,14 +44,19 @@ type parsedPage struct {
 type ref struct {
 	value  string
 	source string
+	// loaded is true when the browser fetches the target to show the
+	// page (a picture, a style sheet), false when it is followed only on
+	// a click (a link).
+	loaded bool
 }
 
 // check reads every HTML page written under out and returns each link,
 // anchor (#fragment) or picture that does not resolve inside the site. It
 // reads the written pages, not the Markdown, so it also checks what raw
-// HTML in a chapter links and what the frame around it adds. Web addresses
-// are not followed: the site must work offline, and they are not part of
-// it.
+// HTML in a chapter links and what the frame around it adds. Links to the
+// web are not followed, they are not part of the site; but a page that
+// loads a picture or a style sheet from the web is a problem, since the
+// site must work offline.
 func check(out string) []problem {
 	pages := map[string]*parsedPage{}
 	var problems []problem
@@ -79,7 +84,7 @@ func check(out string) []problem {
 	sort.Strings(names)
 	for _, name := range names {
 		for _, r := range pages[name].refs {
-			if reason := resolveRef(out, pages, name, r.value); reason != "" {
+			if reason := resolveRef(out, pages, name, r); reason != "" {
 				problems = append(problems, problem{page: name, source: r.source, ref: r.value, reason: reason})
 			}
 		}
@@ -87,15 +92,17 @@ func check(out string) []problem {
 	return problems
 }
 
-// resolveRef says why ref, found on the site page name, leads nowhere, or
+// resolveRef says why r, found on the site page name, leads nowhere, or
 // returns "" when it resolves.
-func resolveRef(out string, pages map[string]*parsedPage, name, ref string) string {
-	u, err := url.Parse(ref)
+func resolveRef(out string, pages map[string]*parsedPage, name string, r ref) string {
+	u, err := url.Parse(r.value)
 	switch {
 	case err != nil:
 		return "is not a valid URL: " + err.Error()
+	case (u.Scheme != "" || u.Host != "") && r.loaded:
+		return "is loaded from the network, and the site must work offline"
 	case u.Scheme != "" || u.Host != "":
-		return "" // a web address: outside the site, not followed
+		return "" // a link to the web: outside the site, not followed
 	case u.Path == "" && u.Fragment == "":
 		return ""
 	}
@@ -188,7 +195,7 @@ func collect(n *html.Node, pg *parsedPage, source string) {
 	}
 	if key, ok := refAttrs[n.Data]; ok {
 		if v, present := attrOK(n, key); present {
-			pg.refs = append(pg.refs, ref{value: v, source: source})
+			pg.refs = append(pg.refs, ref{value: v, source: source, loaded: n.Data != "a"})
 		}
 	}
 }

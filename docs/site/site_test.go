@@ -86,14 +86,16 @@ func TestLinksPointIntoTheSite(t *testing.T) {
 }
 
 // TestCheckNamesEachBrokenReference breaks a link, an anchor and a picture
-// in the fixture and expects the check to name each, and nothing else.
+// in the fixture, and shows a picture from the web, and expects the check
+// to name each, and nothing else.
 func TestCheckNamesEachBrokenReference(t *testing.T) {
 	t.Parallel()
 	broken := map[string]string{}
 	for k, v := range fixture {
 		broken[k] = v
 	}
-	broken["docs/b.md"] += "\n[gone](missing.md) [anchor](a.md#no-such-heading) ![lost](lost.png) <a href=\"a.md\">raw</a>\n"
+	broken["docs/b.md"] += "\n[gone](missing.md) [anchor](a.md#no-such-heading) ![lost](lost.png) <a href=\"a.md\">raw</a>\n" +
+		"![badge](https://example.com/badge.svg)\n"
 	root, out := writeTree(t, broken), t.TempDir()
 	if err := build(root, out); err != nil {
 		t.Fatal(err)
@@ -107,15 +109,17 @@ func TestCheckNamesEachBrokenReference(t *testing.T) {
 		`docs/b.html (from docs/b.md): "a.html#no-such-heading" names the anchor #no-such-heading, which docs/a.html does not have`,
 		`docs/b.html (from docs/b.md): "lost.png" points to docs/lost.png, which the site does not have`,
 		`docs/b.html (from docs/b.md): "a.md" points to docs/a.md, which the site does not have`,
+		`docs/b.html (from docs/b.md): "https://example.com/badge.svg" is loaded from the network, and the site must work offline`,
 		`print.html (from docs/b.md): "docs/missing.md" points to docs/missing.md, which the site does not have`,
 		`print.html (from docs/b.md): "#docs-a--no-such-heading" names the anchor #docs-a--no-such-heading, which print.html does not have`,
 		`print.html (from docs/b.md): "docs/lost.png" points to docs/lost.png, which the site does not have`,
 		`print.html (from docs/b.md): "a.md" points to a.md, which the site does not have`,
+		`print.html (from docs/b.md): "https://example.com/badge.svg" is loaded from the network, and the site must work offline`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("check reported\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if err := run(root, t.TempDir()); err == nil || !strings.Contains(err.Error(), "8 broken link(s)") {
+	if err := run(root, t.TempDir()); err == nil || !strings.Contains(err.Error(), "10 broken link(s)") {
 		t.Errorf("run on a site with broken links returned %v, want an error counting them", err)
 	}
 }
