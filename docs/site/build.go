@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // marker is the file that says a folder is a site this program wrote, so a
@@ -43,12 +44,8 @@ func build(root, out string) error {
 	}
 	b := &builder{root: root, out: out, kinds: map[string]kind{}, pages: map[string]*page{}}
 	b.include("README.md")
-	chapters, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
-	if err != nil {
+	if err := b.includeChapters("docs"); err != nil {
 		return err
-	}
-	for _, c := range chapters {
-		b.include("docs/" + filepath.Base(c))
 	}
 	for len(b.queue) > 0 {
 		p := b.queue[0]
@@ -65,6 +62,26 @@ func build(root, out string) error {
 		return err
 	}
 	return writeStyle(out)
+}
+
+// includeChapters includes every Markdown file under the folder dir, linked
+// or not, so that a chapter no page links yet still gets its page.
+func (b *builder) includeChapters(dir string) error {
+	return filepath.WalkDir(filepath.Join(b.root, dir), func(file string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && hidden(d.Name()) && d.Name() != ".":
+			return filepath.SkipDir
+		case !d.IsDir() && strings.EqualFold(filepath.Ext(file), ".md"):
+			rel, err := filepath.Rel(b.root, file)
+			if err != nil {
+				return err
+			}
+			b.include(filepath.ToSlash(rel))
+		}
+		return nil
+	})
 }
 
 // prepareOut empties out if an earlier build wrote it, and creates it.

@@ -58,6 +58,7 @@ var fixture = map[string]string{
 	"docs/b.md":          "# Two\n\n## The `end`\n\nBack to [one](a.md#run-it).\n",
 	"docs/pic.svg":       `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>`,
 	"steps/01-x/main.go": "package main\n\nfunc main() {}\n",
+	"docs/notes/a.md":    "# Notes for one\n\nSee [one](../a.md).\n",
 }
 
 // TestLinksPointIntoTheSite checks the rewriting on the fixture: chapters
@@ -70,11 +71,12 @@ func TestLinksPointIntoTheSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	for page, want := range map[string][]string{
-		"index.html":      {`href="docs/index.html"`, `href="steps/01-x/index.html"`, `href="https://go.dev/"`},
-		"docs/a.html":     {`href="b.html#the-end"`, `href="../steps/01-x/main.go.html#L2"`, `href="#run-it-1"`, `<img src="pic.svg"`, `<details>`, `class="chroma"`, `<h2 id="run-it">Run it<a href="#run-it" title="Link to this section" class="anchor">#</a></h2>`},
-		"docs/index.html": {`<a class="next" rel="next" href="b.html">Two →</a>`},
-		"docs/b.html":     {`href="a.html#run-it"`, `<a class="next" rel="next" href="a.html">One — first →</a>`},
-		printPage:         {`href="#docs-b--the-end"`, `href="#docs-a--run-it-1"`, `href="#docs-readme"`, `<details open>`, `src="docs/pic.svg"`},
+		"index.html":        {`href="docs/index.html"`, `href="steps/01-x/index.html"`, `href="https://go.dev/"`},
+		"docs/a.html":       {`href="b.html#the-end"`, `href="../steps/01-x/main.go.html#L2"`, `href="#run-it-1"`, `<img src="pic.svg"`, `<details>`, `class="chroma"`, `<h2 id="run-it">Run it<a href="#run-it" title="Link to this section" class="anchor">#</a></h2>`},
+		"docs/index.html":   {`<a class="next" rel="next" href="b.html">Two →</a>`},
+		"docs/b.html":       {`href="a.html#run-it"`, `<a class="next" rel="next" href="a.html">One — first →</a>`},
+		"docs/notes/a.html": {`href="../a.html"`, `<a class="prev" rel="prev" href="../a.html">← One — first</a>`},
+		printPage:           {`href="#docs-b--the-end"`, `href="#docs-a--run-it-1"`, `href="#docs-readme"`, `<details open>`, `src="docs/pic.svg"`},
 	} {
 		html := readFile(t, filepath.Join(out, page))
 		for _, w := range want {
