@@ -10,7 +10,7 @@ help: ## list the targets
 ## --- what CI runs -----------------------------------------------------------
 
 .PHONY: test
-test: fmt-check vet race docs-check ## everything CI runs: gofmt, vet, race tests, docs drift
+test: fmt-check vet race site-check docs-check ## everything CI runs: gofmt, vet, race tests, site links, docs drift
 	@echo "make test: all checks passed"
 
 .PHONY: fmt-check
@@ -27,6 +27,10 @@ vet: ## go vet every package, including the files behind the soak and exercise t
 .PHONY: race
 race: ## run all tests under the race detector (fuzz seeds included)
 	$(GO) test -race -count=1 $(PKGS)
+
+.PHONY: site-check
+site-check: ## build the course site in a temp folder; fail naming any link, anchor or picture that leads nowhere
+	$(GO) test -count=1 -run '^TestTheCourseSiteHasNoBrokenLink$$' ./docs/site
 
 .PHONY: docs-check
 docs-check: ## fail if a code excerpt in docs/ drifted from the source
@@ -84,6 +88,10 @@ gobench: ## Go benchmarks of final/ for benchstat: 10 runs each, several minutes
 .PHONY: docs
 docs: ## rewrite the code excerpts embedded in docs/ from the source
 	$(GO) tool embedmd -w docs/*.md README.md
+
+.PHONY: site
+site: ## render the course as an offline HTML site in docs/_site: open index.html, or print.html for all of it
+	$(GO) run ./docs/site -o docs/_site
 
 .PHONY: diffs
 diffs: ## rewrite docs/diffs (what changed between consecutive steps) from the step folders
