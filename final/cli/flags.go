@@ -5,9 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 
+	"bytestream/final/atomicfile"
 	"bytestream/final/units"
 )
 
@@ -63,22 +62,9 @@ func (s *size) Set(v string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path, then renames
-// it into place, so a reader polling for path never sees it half-written.
+// writeFileAtomic writes data to path through final/atomicfile: a reader
+// polling for path never sees it half-written, and a path that is not a
+// regular file (a device, a pipe, a link) is refused, not replaced.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return atomicfile.Write(path, data)
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"bytestream/final/atomicfile"
 	"bytestream/final/frame"
 	"bytestream/final/logging"
 	"bytestream/final/server"
@@ -74,12 +75,13 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Lo
 		return 1
 	}
 	if addrFile != "" {
-		if err := writeFileAtomic(addrFile, []byte(l.Addr().String()+"\n")); err != nil {
+		remove, err := atomicfile.Publish(addrFile, []byte(l.Addr().String()+"\n"))
+		if err != nil {
 			l.Close()
-			log.Errorf("write address file: %v", err)
+			log.Errorf("-addr-file: %v", err)
 			return 1
 		}
-		defer os.Remove(addrFile)
+		defer remove()
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()

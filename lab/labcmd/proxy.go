@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"bytestream/lab/internal/atomicfile"
+	"bytestream/final/atomicfile"
 	"bytestream/lab/proxy"
 	"bytestream/lab/shape"
 )
@@ -105,6 +105,13 @@ func runProxy(args []string, stderr io.Writer) int {
 			return 2
 		}
 	}
+	if f.svg != "" {
+		// Found now, not when connection 0 closes and the picture is lost.
+		if err := atomicfile.Check(f.svg); err != nil {
+			fmt.Fprintf(stderr, "lab proxy: -svg: %v\n", err)
+			return 1
+		}
+	}
 	if f.record != "" {
 		file, err := os.Create(f.record)
 		if err != nil {
@@ -144,11 +151,13 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 			cfg.Up, cfg.Down, cfg.Framing, cfg.Seed, cfg.Seed)
 	}
 	if f.addrFile != "" {
-		if err := atomicfile.Write(f.addrFile, []byte(addr+"\n")); err != nil {
+		remove, err := atomicfile.Publish(f.addrFile, []byte(addr+"\n"))
+		if err != nil {
 			ln.Close()
 			fmt.Fprintf(stderr, "lab proxy: -addr-file: %v\n", err)
 			return 1
 		}
+		defer remove()
 	}
 	p := proxy.New(cfg)
 	served := make(chan error, 1)
