@@ -82,7 +82,27 @@ func parseProxyFlags(args []string, stderr io.Writer) (proxyFlags, error) {
 	if f.replay != "" && (up != "" || down != "") {
 		return f, errors.New("-replay cuts as recorded: leave out -up and -down")
 	}
+	if f.listen == "" {
+		return f, errors.New("-listen is empty: give host:port (127.0.0.1:0 picks a free port)")
+	}
+	if err := checkUpstream(f.upstream); err != nil {
+		return f, fmt.Errorf("-upstream: %w", err)
+	}
 	return f, nil
+}
+
+// checkUpstream finds a mistyped upstream address at start: the proxy
+// dials it only when a client connects, where a typo would fail every
+// connection instead of the command.
+func checkUpstream(addr string) error {
+	a, err := net.ResolveTCPAddr("tcp", addr)
+	switch {
+	case err != nil:
+		return err
+	case a.Port == 0:
+		return fmt.Errorf("%q has port 0: give the port the server listens on", addr)
+	}
+	return nil
 }
 
 func runProxy(args []string, stderr io.Writer) int {
@@ -112,16 +132,23 @@ func runProxy(args []string, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if f.record != "" {
-		file, err := os.Create(f.record)
-		if err != nil {
-			fmt.Fprintf(stderr, "lab proxy: -record: %v\n", err)
-			return 1
-		}
-		defer file.Close()
-		cfg.Record = proxy.NewRecorder(file)
+	if f.record == "" {
+		return serve(f, cfg, stderr)
 	}
-	return serve(f, cfg, stderr)
+	file, err := os.Create(f.record)
+	if err != nil {
+		fmt.Fprintf(stderr, "lab proxy: -record: %v\n", err)
+		return 1
+	}
+	cfg.Record = proxy.NewRecorder(file)
+	code := serve(f, cfg, stderr)
+	// A recording with a hole would replay wrongly: a failed write (a full
+	// disk) or close fails the command.
+	if err := errors.Join(cfg.Record.Err(), file.Close()); err != nil {
+		fmt.Fprintf(stderr, "lab proxy: -record %s: %v\n", f.record, err)
+		return 1
+	}
+	return code
 }
 
 // shutdownGrace is how long SIGINT lets open connections end by themselves
