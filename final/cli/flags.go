@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"strconv"
+	"time"
 
 	"bytestream/final/atomicfile"
 	"bytestream/final/units"
@@ -16,7 +18,7 @@ func newFlagSet(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet("final "+name, flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: final %s %s\n\nflags:\n", name, synopsis)
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
 	return fs
 }
@@ -24,6 +26,7 @@ func newFlagSet(name, synopsis string) *flag.FlagSet {
 // parse parses args and, when parsing fails or leaves stray arguments,
 // returns the exit code to stop with.
 func parse(fs *flag.FlagSet, args []string) (exit int, ok bool) {
+	explainDurations(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, false
@@ -34,6 +37,55 @@ func parse(fs *flag.FlagSet, args []string) (exit int, ok bool) {
 		return usageError(fs, "unexpected argument %q", fs.Arg(0)), false
 	}
 	return 0, true
+}
+
+// explainDurations makes every duration flag of fs say what is wrong with a
+// bad value: the flag package says only "parse error", even for the
+// commonest slip, a number without its unit (-frame-timeout 5).
+func explainDurations(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if g, ok := f.Value.(flag.Getter); ok {
+			if _, ok := g.Get().(time.Duration); ok {
+				f.Value = &duration{f.Value}
+			}
+		}
+	})
+}
+
+// printDefaults is fs.PrintDefaults with each duration flag shown as the
+// flag package's own, which it labels "duration" (it labels ours "value").
+func printDefaults(fs *flag.FlagSet) {
+	var wrapped []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		if d, ok := f.Value.(*duration); ok {
+			f.Value = d.Value
+			wrapped = append(wrapped, f)
+		}
+	})
+	fs.PrintDefaults()
+	for _, f := range wrapped {
+		f.Value = &duration{f.Value}
+	}
+}
+
+// duration is a duration flag whose errors explain themselves.
+type duration struct{ flag.Value }
+
+func (d *duration) String() string {
+	if d.Value == nil { // the flag package calls String on a zero value
+		return ""
+	}
+	return d.Value.String()
+}
+
+func (d *duration) Set(v string) error {
+	if d.Value.Set(v) == nil {
+		return nil
+	}
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		return fmt.Errorf("%q has no unit: write e.g. %sms or %ss", v, v, v)
+	}
+	return fmt.Errorf("%q is not a duration (e.g. 500ms, 10s, 1m)", v)
 }
 
 // usageError reports a bad flag value found after parsing: one line, then

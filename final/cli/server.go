@@ -42,6 +42,10 @@ func runServer(args []string) int {
 			return usageError(fs, "-%s must be positive, not %v", d.name, d.val)
 		}
 	}
+	if *addr == "" {
+		// net.Listen would take "" as every interface and a random port.
+		return usageError(fs, "-addr is empty: give host:port (:9000 listens on every interface)")
+	}
 	if maxPayload < 1 {
 		return usageError(fs, "-max-payload must be at least 1 B")
 	}
