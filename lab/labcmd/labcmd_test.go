@@ -70,13 +70,3 @@ func TestProxyFlagsHaveSafeDefaults(t *testing.T) {
 		t.Errorf("parsed %+v", f)
 	}
 }
-
-func TestColourOnlyWhereAsked(t *testing.T) {
-	t.Setenv("NO_COLOR", "1") // not parallel: it changes the environment
-	var buf bytes.Buffer
-	for mode, want := range map[colorMode]bool{"auto": false, "never": false, "always": true} {
-		if got := mode.enabled(&buf); got != want {
-			t.Errorf("-color %s with NO_COLOR set into a buffer: colour = %v; want %v", mode, got, want)
-		}
-	}
-}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"bytestream/final/atomicfile"
+	"bytestream/final/logging"
 	"bytestream/lab/proxy"
 	"bytestream/lab/shape"
 )
@@ -30,12 +31,12 @@ type proxyFlags struct {
 	hex, stable      bool
 	record, replay   string
 	svg, addrFile    string
-	color            colorMode
+	color            logging.ColorMode // the one colour decision, shared with final
 }
 
 // parseProxyFlags parses args; an error is one line naming what is wrong.
 func parseProxyFlags(args []string, stderr io.Writer) (proxyFlags, error) {
-	f := proxyFlags{color: "auto"}
+	var f proxyFlags
 	var up, down, seed, frames string
 	fs := flag.NewFlagSet("lab proxy", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -118,7 +119,7 @@ func runProxy(args []string, stderr io.Writer) int {
 		f.seed = rand.Int64N(1_000_000)
 	}
 	cfg := proxy.Config{Upstream: f.upstream, Up: f.up, Down: f.down, Seed: f.seed,
-		Framing: f.framing, SVG: f.svg, Log: proxy.NewLogger(stderr, proxy.LogOptions{Color: f.color.enabled(stderr), Hex: f.hex, Stable: f.stable})}
+		Framing: f.framing, SVG: f.svg, Log: proxy.NewLogger(stderr, proxy.LogOptions{Color: f.color.Enabled(stderr), Hex: f.hex, Stable: f.stable})}
 	if f.replay != "" {
 		if cfg.Replay, err = readSchedule(f.replay); err != nil {
 			fmt.Fprintf(stderr, "lab proxy: -replay %v\n", err)
