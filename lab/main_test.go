@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"bytestream/final/cli"
-	"bytestream/lab/labcmd"
+	labcli "bytestream/lab/cli"
 	"bytestream/lab/labtest"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -16,7 +16,7 @@ import (
 // `go run ./lab`, and the finished program as `final`, as in `go run ./final`.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"lab":   func() { os.Exit(labcmd.Main(os.Args[1:])) },
+		"lab":   func() { os.Exit(labcli.Main(os.Args[1:])) },
 		"final": func() { os.Exit(cli.Main(os.Args[1:])) },
 	})
 }

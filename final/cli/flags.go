@@ -5,9 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
+	"strconv"
+	"time"
 
+	"bytestream/final/atomicfile"
 	"bytestream/final/units"
 )
 
@@ -17,7 +18,7 @@ func newFlagSet(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet("final "+name, flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: final %s %s\n\nflags:\n", name, synopsis)
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
 	return fs
 }
@@ -25,6 +26,7 @@ func newFlagSet(name, synopsis string) *flag.FlagSet {
 // parse parses args and, when parsing fails or leaves stray arguments,
 // returns the exit code to stop with.
 func parse(fs *flag.FlagSet, args []string) (exit int, ok bool) {
+	explainDurations(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, false
@@ -35,6 +37,55 @@ func parse(fs *flag.FlagSet, args []string) (exit int, ok bool) {
 		return usageError(fs, "unexpected argument %q", fs.Arg(0)), false
 	}
 	return 0, true
+}
+
+// explainDurations makes every duration flag of fs say what is wrong with a
+// bad value: the flag package says only "parse error", even for the
+// commonest slip, a number without its unit (-frame-timeout 5).
+func explainDurations(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if g, ok := f.Value.(flag.Getter); ok {
+			if _, ok := g.Get().(time.Duration); ok {
+				f.Value = &duration{f.Value}
+			}
+		}
+	})
+}
+
+// printDefaults is fs.PrintDefaults with each duration flag shown as the
+// flag package's own, which it labels "duration" (it labels ours "value").
+func printDefaults(fs *flag.FlagSet) {
+	var wrapped []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		if d, ok := f.Value.(*duration); ok {
+			f.Value = d.Value
+			wrapped = append(wrapped, f)
+		}
+	})
+	fs.PrintDefaults()
+	for _, f := range wrapped {
+		f.Value = &duration{f.Value}
+	}
+}
+
+// duration is a duration flag whose errors explain themselves.
+type duration struct{ flag.Value }
+
+func (d *duration) String() string {
+	if d.Value == nil { // the flag package calls String on a zero value
+		return ""
+	}
+	return d.Value.String()
+}
+
+func (d *duration) Set(v string) error {
+	if d.Value.Set(v) == nil {
+		return nil
+	}
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		return fmt.Errorf("%q has no unit: write e.g. %sms or %ss", v, v, v)
+	}
+	return fmt.Errorf("%q is not a duration (e.g. 500ms, 10s, 1m)", v)
 }
 
 // usageError reports a bad flag value found after parsing: one line, then
@@ -63,22 +114,9 @@ func (s *size) Set(v string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path, then renames
-// it into place, so a reader polling for path never sees it half-written.
+// writeFileAtomic writes data to path through final/atomicfile: a reader
+// polling for path never sees it half-written, and a path that is not a
+// regular file (a device, a pipe, a link) is refused, not replaced.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return atomicfile.Write(path, data)
 }

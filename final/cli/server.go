@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"bytestream/final/atomicfile"
 	"bytestream/final/frame"
 	"bytestream/final/logging"
 	"bytestream/final/server"
@@ -40,6 +41,10 @@ func runServer(args []string) int {
 		if d.val <= 0 {
 			return usageError(fs, "-%s must be positive, not %v", d.name, d.val)
 		}
+	}
+	if *addr == "" {
+		// net.Listen would take "" as every interface and a random port.
+		return usageError(fs, "-addr is empty: give host:port (:9000 listens on every interface)")
 	}
 	if maxPayload < 1 {
 		return usageError(fs, "-max-payload must be at least 1 B")
@@ -74,12 +79,13 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Lo
 		return 1
 	}
 	if addrFile != "" {
-		if err := writeFileAtomic(addrFile, []byte(l.Addr().String()+"\n")); err != nil {
+		remove, err := atomicfile.Publish(addrFile, []byte(l.Addr().String()+"\n"))
+		if err != nil {
 			l.Close()
-			log.Errorf("write address file: %v", err)
+			log.Errorf("-addr-file: %v", err)
 			return 1
 		}
-		defer os.Remove(addrFile)
+		defer remove()
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()

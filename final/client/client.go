@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -65,6 +66,10 @@ func (c *Conn) Flush() error { return c.w.Flush() }
 // next Receive.
 func (c *Conn) Receive() (frame.Header, []byte, error) {
 	h, p, err := c.r.ReadFrame()
+	if err == io.EOF {
+		// A bare "EOF" tells a user nothing; this is what it means here.
+		return h, nil, fmt.Errorf("receive: the server closed the connection (%w)", err)
+	}
 	if err != nil {
 		return h, nil, fmt.Errorf("receive: %w", err)
 	}

@@ -13,14 +13,34 @@ var ErrTooLarge = errors.New("frame too large")
 // reader's limit. It is a framing error: the stream cannot be trusted after
 // it, so the connection must be closed.
 type TooLargeError struct {
-	Length uint32 // declared payload length
-	Limit  int    // the reader's MaxPayload
+	Length uint32          // declared payload length
+	Limit  int             // the reader's MaxPayload
+	Header [HeaderLen]byte // the header as it arrived; zero if not known
 }
 
 // Error uses the protocol's wording, so a server can send it verbatim in an
-// ERROR frame.
+// ERROR frame. When the length bytes are printable text, the other end is
+// almost certainly not speaking ByteStream (an HTTP server's reply begins
+// "HTTP", 1213486160 as a length), and the message says so.
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("frame too large: %d bytes > limit %d", e.Length, e.Limit)
+	msg := fmt.Sprintf("frame too large: %d bytes > limit %d", e.Length, e.Limit)
+	if text := e.text(); text != "" {
+		msg += fmt.Sprintf(" (the stream starts with %q: is the other end speaking ByteStream?)", text)
+	}
+	return msg
+}
+
+// text returns the header's leading printable ASCII when all four length
+// bytes are printable, else "".
+func (e *TooLargeError) text() string {
+	n := 0
+	for n < len(e.Header) && e.Header[n] >= ' ' && e.Header[n] <= '~' {
+		n++
+	}
+	if n < 4 {
+		return ""
+	}
+	return string(e.Header[:n])
 }
 
 // Is makes errors.Is(err, ErrTooLarge) true.

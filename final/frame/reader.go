@@ -147,7 +147,7 @@ func (r *Reader) ReadHeader() (Header, error) {
 	}
 	h := Header{Type: Type(r.hdr[4]), Length: binary.BigEndian.Uint32(r.hdr[:4])}
 	if uint64(h.Length) > uint64(r.limit()) {
-		return h, &TooLargeError{Length: h.Length, Limit: r.limit()}
+		return h, &TooLargeError{Length: h.Length, Limit: r.limit(), Header: r.hdr}
 	}
 	r.cur, r.pending = h, int(h.Length)
 	return h, nil

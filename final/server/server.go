@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bytestream/final/accept"
 	"bytestream/final/frame"
 	"bytestream/final/logging"
 )
@@ -127,35 +128,28 @@ func (s *Server) Serve(l net.Listener) error {
 	defer s.untrackListener(l)
 	s.Logger.Printf("listening on %s", l.Addr())
 
-	var backoff time.Duration
+	var retry accept.Backoff
 	for {
 		nc, err := l.Accept()
 		if err == nil {
-			backoff = 0
+			retry.Reset()
 			s.start(nc)
 			continue
 		}
 		if s.inShutdown.Load() {
 			return ErrServerClosed
 		}
-		if errors.Is(err, net.ErrClosed) {
+		if accept.Fatal(err) {
 			return err
 		}
 		// Running out of file descriptors, for one, passes: wait instead of
-		// spinning, like net/http (5 ms doubling to 1 s).
-		backoff = nextBackoff(backoff)
-		s.Logger.Errorf("accept: %v; retrying in %v", err, backoff)
-		if !s.sleep(backoff) {
+		// spinning, with the policy the lab's proxy shares.
+		wait := retry.Next()
+		s.Logger.Errorf("accept: %v; retrying in %v", err, wait)
+		if !s.sleep(wait) {
 			return ErrServerClosed
 		}
 	}
-}
-
-func nextBackoff(d time.Duration) time.Duration {
-	if d == 0 {
-		return 5 * time.Millisecond
-	}
-	return min(2*d, time.Second)
 }
 
 // sleep waits for d, or until Shutdown starts; it reports whether the full

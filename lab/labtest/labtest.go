@@ -8,6 +8,8 @@
 package labtest
 
 import (
+	"fmt"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -60,18 +62,20 @@ func WaitAddr(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(name, addr)
 }
 
-// waitForAddr polls for file until it holds a non-empty line or timeout
-// passes.
+// waitForAddr polls for file until it holds an address (host:port) or
+// timeout passes. Anything else in the file, such as the notes of a user who
+// gave the wrong path, is not yet the server's answer.
 func waitForAddr(file string, timeout time.Duration) (string, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		data, err := os.ReadFile(file)
-		if addr := strings.TrimSpace(string(data)); err == nil && addr != "" {
+		addr := strings.TrimSpace(string(data))
+		if _, _, serr := net.SplitHostPort(addr); err == nil && serr == nil {
 			return addr, nil
 		}
 		if time.Now().After(deadline) {
 			if err == nil {
-				err = os.ErrNotExist
+				err = fmt.Errorf("it holds %q, not host:port", addr)
 			}
 			return "", &timeoutError{file: file, timeout: timeout, last: err}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,5 +31,17 @@ func TestWaitForAddrGivesUpWithTheFileName(t *testing.T) {
 	var te *timeoutError
 	if !errors.As(err, &te) || te.file != file {
 		t.Fatalf("error %v does not name %s", err, file)
+	}
+}
+
+func TestWaitForAddrIgnoresAFileThatHoldsNoAddress(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(file, []byte("my notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := waitForAddr(file, 20*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), `it holds "my notes", not host:port`) {
+		t.Fatalf("waitForAddr on a file of notes: err = %v; want a timeout saying what it holds", err)
 	}
 }

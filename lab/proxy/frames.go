@@ -223,11 +223,29 @@ func listInts(v []int, total int, sep string) string {
 
 func joinInts(v []int, sep string) string { return listInts(v, len(v), sep) }
 
-// quote shows bytes as a Go string literal, with an ellipsis when cut.
+// quote shows bytes in double quotes: printable ASCII as itself (a quote
+// or backslash escaped), every other byte as \xNN, with an ellipsis when
+// cut. Not strconv.Quote: its escapes read like control characters where
+// the bytes are numbers (a length of 8 shown as \b, an ACK total of 10 as
+// \n), and it would print a UTF-8 sequence as one character though a piece
+// may end in the middle of it.
 func quote(b []byte, cut bool) string {
-	s := strconv.Quote(string(b))
-	if cut {
-		s += "…"
+	var s strings.Builder
+	s.WriteByte('"')
+	for _, c := range b {
+		switch {
+		case c == '"' || c == '\\':
+			s.WriteByte('\\')
+			s.WriteByte(c)
+		case c >= ' ' && c <= '~':
+			s.WriteByte(c)
+		default:
+			fmt.Fprintf(&s, "\\x%02x", c)
+		}
 	}
-	return s
+	s.WriteByte('"')
+	if cut {
+		s.WriteString("…")
+	}
+	return s.String()
 }

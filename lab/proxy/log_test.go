@@ -76,3 +76,24 @@ func TestLongPieceListsAreCut(t *testing.T) {
 		t.Fatalf("chunk line %q lacks %q", line, want)
 	}
 }
+
+// The log shows bytes that are not printable ASCII in hex: Go's escapes
+// would show an ACK's length 8 as "\b" and its total 10 as "\n", which read
+// like a backspace and a newline.
+func TestPreviewShowsNumbersInHexNotAsControlCharacters(t *testing.T) {
+	t.Parallel()
+	ack := []byte("\x00\x00\x00\x08\x05\x00\x00\x00\x00\x00\x00\x00\x0a")
+	want := `"\x00\x00\x00\x08\x05\x00\x00\x00\x00\x00\x00\x00\x0a"`
+	if got := quote(ack, false); got != want {
+		t.Errorf("quote(ACK 10) = %s; want %s", got, want)
+	}
+	for in, want := range map[string]string{
+		`say "hi"\n`:    `"say \"hi\"\\n"`,
+		"\xc3\xa9t\xc3": `"\xc3\xa9t\xc3"`, // a piece may end inside a UTF-8 sequence
+		"\x7f\xff":      `"\x7f\xff"`,
+	} {
+		if got := quote([]byte(in), false); got != want {
+			t.Errorf("quote(%q) = %s; want %s", in, got, want)
+		}
+	}
+}

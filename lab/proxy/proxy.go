@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"bytestream/final/accept"
 	"bytestream/lab/shape"
 )
 
@@ -51,33 +52,45 @@ func New(cfg Config) *Proxy {
 	return &Proxy{cfg: cfg, stop: make(chan struct{}), sessions: map[*session]struct{}{}}
 }
 
-// Serve accepts connections on l until Close, and returns nil then.
+// ErrClosed is returned by Serve once Close or Shutdown has been called,
+// as final/server's Serve returns server.ErrServerClosed (and net/http's
+// http.ErrServerClosed): a caller tells an asked-for stop from a failure by
+// this error, never by nil.
+var ErrClosed = errors.New("proxy: closed")
+
+// Serve accepts connections on l and proxies each in its own goroutine. It
+// always returns a non-nil error: ErrClosed after Close or Shutdown, or the
+// error that made l unusable. An Accept error that passes (out of file
+// descriptors) is logged and retried after a pause, with the policy of
+// package bytestream/final/accept, which the server shares.
 func (p *Proxy) Serve(l net.Listener) error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
 		l.Close()
-		return nil
+		return ErrClosed
 	}
 	p.ln = l
 	p.mu.Unlock()
-	backoff := 5 * time.Millisecond
+	var retry accept.Backoff
 	for {
 		c, err := l.Accept()
-		if err != nil {
-			if p.isClosed() {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(backoff)
-				backoff = min(2*backoff, time.Second)
-				continue
-			}
+		if err == nil {
+			retry.Reset()
+			p.start(c)
+			continue
+		}
+		if p.isClosed() {
+			return ErrClosed
+		}
+		if accept.Fatal(err) {
 			return err
 		}
-		backoff = 5 * time.Millisecond
-		p.start(c)
+		wait := retry.Next()
+		p.cfg.Log.Printf("lab proxy: accept: %v; retrying in %v", err, wait)
+		if !p.sleep(wait) {
+			return ErrClosed
+		}
 	}
 }
 
@@ -109,7 +122,7 @@ func (p *Proxy) isClosed() bool {
 }
 
 // Close stops accepting, closes every connection and waits until each
-// session has logged its summary.
+// session has logged its summary. Serve then returns ErrClosed.
 func (p *Proxy) Close() error {
 	err := p.stopAccepting()
 	p.mu.Lock()

@@ -102,8 +102,8 @@ func startProxy(t *testing.T, cfg Config) (addr string, stop func()) {
 	stop = func() {
 		once.Do(func() {
 			p.Close()
-			if err := <-done; err != nil {
-				t.Errorf("Serve after Close = %v; want nil", err)
+			if err := <-done; !errors.Is(err, ErrClosed) {
+				t.Errorf("Serve after Close = %v; want ErrClosed", err)
 			}
 		})
 	}

@@ -177,8 +177,11 @@ func (p *pump) write(plan []planned) error {
 		if err != nil {
 			return err
 		}
-		p.s.p.cfg.Record.record(Piece{Conn: p.s.id, Dir: p.dir.Name(), Offset: p.written, Size: n,
-			Micros: time.Since(p.s.start).Microseconds()})
+		rec := p.s.p.cfg.Record
+		if rec.record(Piece{Conn: p.s.id, Dir: p.dir.Name(), Offset: p.written, Size: n,
+			Micros: time.Since(p.s.start).Microseconds()}) {
+			p.s.logf("record: %v", rec.Err())
+		}
 		p.lastWrite = time.Now()
 		p.written += int64(n)
 		if after := p.s.p.cfg.AfterPiece; after != nil {

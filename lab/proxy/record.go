@@ -3,6 +3,7 @@ package proxy
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -17,23 +18,42 @@ type Piece struct {
 	Micros int64  `json:"us"` // when it was written, µs after the connection opened
 }
 
-// Recorder writes pieces as JSON lines, one Write per line.
+// Recorder writes pieces as JSON lines, one Write per line. A write that
+// fails (a full disk) stops the recording: the file would have a hole, and a
+// replay of it would cut in the wrong places. Err reports it.
 type Recorder struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu  sync.Mutex
+	w   io.Writer
+	err error
 }
 
 // NewRecorder returns a Recorder writing to w.
 func NewRecorder(w io.Writer) *Recorder { return &Recorder{w: w} }
 
-func (r *Recorder) record(p Piece) {
+// record writes p and reports whether this call found the recording broken
+// for the first time, so that the caller logs it once.
+func (r *Recorder) record(p Piece) (failed bool) {
 	if r == nil {
-		return
+		return false
 	}
 	line, _ := json.Marshal(p) // a Piece always marshals
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.w.Write(append(line, '\n'))
+	if r.err != nil {
+		return false
+	}
+	if _, err := r.w.Write(append(line, '\n')); err != nil {
+		r.err = fmt.Errorf("recording stopped at conn %d %s offset %d: %w", p.Conn, p.Dir, p.Offset, err)
+		return true
+	}
+	return false
+}
+
+// Err returns the write error that stopped the recording, or nil.
+func (r *Recorder) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
 }
 
 // Schedule is a recording read back: the pieces of each connection and
@@ -45,7 +65,8 @@ type Schedule map[int]map[string][]Piece
 func ReadSchedule(r io.Reader) (Schedule, error) {
 	s := Schedule{}
 	sc := bufio.NewScanner(r)
-	for line := 1; sc.Scan(); line++ {
+	line := 1
+	for ; sc.Scan(); line++ {
 		if len(sc.Bytes()) == 0 {
 			continue
 		}
@@ -58,7 +79,11 @@ func ReadSchedule(r io.Reader) (Schedule, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, err
+		if errors.Is(err, bufio.ErrTooLong) {
+			// The proxy writes lines of about 60 bytes; this is not a recording.
+			return nil, fmt.Errorf("line %d: longer than %d KiB: not a line the proxy records", line, bufio.MaxScanTokenSize/1024)
+		}
+		return nil, fmt.Errorf("line %d: %w", line, err)
 	}
 	return s, nil
 }

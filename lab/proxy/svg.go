@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"bytestream/lab/internal/atomicfile"
+	"bytestream/final/atomicfile"
 )
 
 // drawLimit is how many bytes per direction the picture shows; a picture of

@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -131,6 +132,9 @@ const maxPiece = 1 << 30
 func parseSize(key, text string) (int, error) {
 	n, err := strconv.Atoi(text)
 	switch {
+	case errors.Is(err, strconv.ErrRange):
+		// Atoi saturates: say the number is too large, not that it is none.
+		return 0, fmt.Errorf("%s: %s bytes is more than the limit %d", key, text, maxPiece)
 	case err != nil:
 		return 0, fmt.Errorf("%s: %q is not a whole number of bytes", key, text)
 	case n < 0:
@@ -146,7 +150,10 @@ func parseDuration(key, text string) (time.Duration, error) {
 		return 0, nil
 	}
 	d, err := time.ParseDuration(text)
+	_, isNumber := strconv.ParseFloat(text, 64)
 	switch {
+	case err != nil && isNumber == nil:
+		return 0, fmt.Errorf("%s: %q has no unit (want e.g. %sms or %ss)", key, text, text, text)
 	case err != nil:
 		return 0, fmt.Errorf("%s: %q is not a duration (want e.g. 2ms, 1s)", key, text)
 	case d < 0:

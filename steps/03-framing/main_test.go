@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"bytestream/lab/labcmd"
+	labcli "bytestream/lab/cli"
 	"bytestream/lab/labtest"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,7 +17,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"03-framing": main,
-		"lab":        func() { os.Exit(labcmd.Main(os.Args[1:])) },
+		"lab":        func() { os.Exit(labcli.Main(os.Args[1:])) },
 	})
 }
 

@@ -1,10 +1,11 @@
-// Package labcmd is the lab's command line: `lab proxy` runs the proxy of
-// package bytestream/lab/proxy, `lab demo` the demo of bytestream/lab/demo.
-// It lives in a package, not in lab/main.go, so that any test binary can
-// register `lab` as a testscript command and run it in-process.
+// Package cli is the lab's command line, as bytestream/final/cli is final's:
+// `lab proxy` runs the proxy of package bytestream/lab/proxy, `lab demo` the
+// demo of bytestream/lab/demo. It lives in a package, not in lab/main.go, so
+// that any test binary can register `lab` as a testscript command and run it
+// in-process.
 //
 // Start with Main; each subcommand has its own file.
-package labcmd
+package cli
 
 import (
 	"fmt"

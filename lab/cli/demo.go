@@ -1,4 +1,4 @@
-package labcmd
+package cli
 
 import (
 	"flag"

@@ -1,4 +1,4 @@
-package labcmd
+package cli
 
 import (
 	"bytes"
@@ -68,15 +68,5 @@ func TestProxyFlagsHaveSafeDefaults(t *testing.T) {
 	}
 	if f.up.SplitMin != 2 || f.up.SplitMax != 7 || f.down.Delay != time.Millisecond || f.seed != -5 || !f.seedGiven || f.framing.String() != "len4" {
 		t.Errorf("parsed %+v", f)
-	}
-}
-
-func TestColourOnlyWhereAsked(t *testing.T) {
-	t.Setenv("NO_COLOR", "1") // not parallel: it changes the environment
-	var buf bytes.Buffer
-	for mode, want := range map[colorMode]bool{"auto": false, "never": false, "always": true} {
-		if got := mode.enabled(&buf); got != want {
-			t.Errorf("-color %s with NO_COLOR set into a buffer: colour = %v; want %v", mode, got, want)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package labcmd
+package cli
 
 import (
 	"context"
@@ -15,7 +15,8 @@ import (
 	"syscall"
 	"time"
 
-	"bytestream/lab/internal/atomicfile"
+	"bytestream/final/atomicfile"
+	"bytestream/final/logging"
 	"bytestream/lab/proxy"
 	"bytestream/lab/shape"
 )
@@ -30,12 +31,12 @@ type proxyFlags struct {
 	hex, stable      bool
 	record, replay   string
 	svg, addrFile    string
-	color            colorMode
+	color            logging.ColorMode // the one colour decision, shared with final
 }
 
 // parseProxyFlags parses args; an error is one line naming what is wrong.
 func parseProxyFlags(args []string, stderr io.Writer) (proxyFlags, error) {
-	f := proxyFlags{color: "auto"}
+	var f proxyFlags
 	var up, down, seed, frames string
 	fs := flag.NewFlagSet("lab proxy", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -82,7 +83,27 @@ func parseProxyFlags(args []string, stderr io.Writer) (proxyFlags, error) {
 	if f.replay != "" && (up != "" || down != "") {
 		return f, errors.New("-replay cuts as recorded: leave out -up and -down")
 	}
+	if f.listen == "" {
+		return f, errors.New("-listen is empty: give host:port (127.0.0.1:0 picks a free port)")
+	}
+	if err := checkUpstream(f.upstream); err != nil {
+		return f, fmt.Errorf("-upstream: %w", err)
+	}
 	return f, nil
+}
+
+// checkUpstream finds a mistyped upstream address at start: the proxy
+// dials it only when a client connects, where a typo would fail every
+// connection instead of the command.
+func checkUpstream(addr string) error {
+	a, err := net.ResolveTCPAddr("tcp", addr)
+	switch {
+	case err != nil:
+		return err
+	case a.Port == 0:
+		return fmt.Errorf("%q has port 0: give the port the server listens on", addr)
+	}
+	return nil
 }
 
 func runProxy(args []string, stderr io.Writer) int {
@@ -98,23 +119,37 @@ func runProxy(args []string, stderr io.Writer) int {
 		f.seed = rand.Int64N(1_000_000)
 	}
 	cfg := proxy.Config{Upstream: f.upstream, Up: f.up, Down: f.down, Seed: f.seed,
-		Framing: f.framing, SVG: f.svg, Log: proxy.NewLogger(stderr, proxy.LogOptions{Color: f.color.enabled(stderr), Hex: f.hex, Stable: f.stable})}
+		Framing: f.framing, SVG: f.svg, Log: proxy.NewLogger(stderr, proxy.LogOptions{Color: f.color.Enabled(stderr), Hex: f.hex, Stable: f.stable})}
 	if f.replay != "" {
 		if cfg.Replay, err = readSchedule(f.replay); err != nil {
 			fmt.Fprintf(stderr, "lab proxy: -replay %v\n", err)
 			return 2
 		}
 	}
-	if f.record != "" {
-		file, err := os.Create(f.record)
-		if err != nil {
-			fmt.Fprintf(stderr, "lab proxy: -record: %v\n", err)
+	if f.svg != "" {
+		// Found now, not when connection 0 closes and the picture is lost.
+		if err := atomicfile.Check(f.svg); err != nil {
+			fmt.Fprintf(stderr, "lab proxy: -svg: %v\n", err)
 			return 1
 		}
-		defer file.Close()
-		cfg.Record = proxy.NewRecorder(file)
 	}
-	return serve(f, cfg, stderr)
+	if f.record == "" {
+		return serve(f, cfg, stderr)
+	}
+	file, err := os.Create(f.record)
+	if err != nil {
+		fmt.Fprintf(stderr, "lab proxy: -record: %v\n", err)
+		return 1
+	}
+	cfg.Record = proxy.NewRecorder(file)
+	code := serve(f, cfg, stderr)
+	// A recording with a hole would replay wrongly: a failed write (a full
+	// disk) or close fails the command.
+	if err := errors.Join(cfg.Record.Err(), file.Close()); err != nil {
+		fmt.Fprintf(stderr, "lab proxy: -record %s: %v\n", f.record, err)
+		return 1
+	}
+	return code
 }
 
 // shutdownGrace is how long SIGINT lets open connections end by themselves
@@ -144,11 +179,13 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 			cfg.Up, cfg.Down, cfg.Framing, cfg.Seed, cfg.Seed)
 	}
 	if f.addrFile != "" {
-		if err := atomicfile.Write(f.addrFile, []byte(addr+"\n")); err != nil {
+		remove, err := atomicfile.Publish(f.addrFile, []byte(addr+"\n"))
+		if err != nil {
 			ln.Close()
 			fmt.Fprintf(stderr, "lab proxy: -addr-file: %v\n", err)
 			return 1
 		}
+		defer remove()
 	}
 	p := proxy.New(cfg)
 	served := make(chan error, 1)

@@ -1,0 +1,77 @@
+package proxy
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+// flakyListener fails its first Accept calls the way a listener out of file
+// descriptors does: not a timeout, and the listener stays usable.
+type flakyListener struct {
+	net.Listener
+	mu    sync.Mutex
+	fails int
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	if l.fails > 0 {
+		l.fails--
+		l.mu.Unlock()
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	l.mu.Unlock()
+	return l.Listener.Accept()
+}
+
+// The proxy used to retry only timeouts and stop serving on anything else,
+// such as a moment without file descriptors; it now pauses and retries as
+// the server does (package bytestream/final/accept).
+func TestAcceptErrorsBackOffAndProxyingContinues(t *testing.T) {
+	t.Parallel()
+	u := startUpstream(t, "pong")
+	var log syncBuffer
+	p := New(Config{Upstream: u.ln.Addr().String(), Log: NewLogger(&log, LogOptions{Stable: true})})
+	ln := &flakyListener{Listener: listen(t), fails: 3}
+	served := make(chan error, 1)
+	go func() { served <- p.Serve(ln) }()
+
+	if got := exchange(t, ln.Addr().String(), 0, "ping"); got != "pong" {
+		t.Fatalf("after accept errors the proxy answered %q; want pong", got)
+	}
+	p.Close()
+	if err := <-served; !errors.Is(err, ErrClosed) {
+		t.Fatalf("Serve after Close = %v; want ErrClosed", err)
+	}
+	for _, wait := range []string{"5ms", "10ms", "20ms"} {
+		want := "lab proxy: accept: accept tcp: accept4: too many open files; retrying in " + wait + "\n"
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer that the proxy's goroutines may log into
+// while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
