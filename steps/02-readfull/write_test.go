@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -114,5 +115,26 @@ func TestWriteWithADeadlineReportsHowMuchWasWritten(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("n = 0, want the bytes that fitted in the buffers")
+	}
+}
+
+// TestAWriteReturnsBeforeThePeerReadsAByte shows what a returned Write does
+// not mean: delivery. Nothing has called Read on the other end, yet Write
+// returns every byte written, because the bytes only had to reach the
+// kernel's buffers. They wait there until the peer reads them, and would
+// be lost if the connection failed first.
+func TestAWriteReturnsBeforeThePeerReadsAByte(t *testing.T) {
+	t.Parallel()
+	client, server := loopbackPair(t)
+	// Were Write to wait for the reader, the deadline would fail it.
+	client.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	if n, err := client.Write([]byte("hello")); n != 5 || err != nil {
+		t.Fatalf("Write = %d, %v; want 5, nil although the peer has read nothing", n, err)
+	}
+	// Only now does the peer read: the five bytes were waiting in the kernel.
+	server.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got := make([]byte, 5)
+	if _, err := io.ReadFull(server, got); err != nil || string(got) != "hello" {
+		t.Errorf("the peer read %q, %v; want the hello written before it read", got, err)
 	}
 }
