@@ -97,7 +97,7 @@ func BenchmarkPipelinedData(b *testing.B) {
 			c := connectFramed(b, addr)
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			t, err := pipelined(c, size, budget{frames: int64(b.N)})
+			t, err := pipelined(c, size, budget{frames: int64(b.N)}, window(1, size), new(progress))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -107,7 +107,7 @@ func BenchmarkPipelinedData(b *testing.B) {
 			c := connectRaw(b, raw.SinkAddr())
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			t, err := rawStream(c, size, int64(b.N))
+			t, err := rawStream(c, size, int64(b.N), new(progress))
 			if err != nil {
 				b.Fatal(err)
 			}

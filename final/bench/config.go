@@ -23,6 +23,10 @@ type Config struct {
 	Sizes []int
 	// Duration is the time budget of each (size, mode) throughput run.
 	Duration time.Duration
+	// Timeout fails the run when a connection makes no progress (no
+	// answer, no write accepted) for this long: a server that stops
+	// answering must not hang the bench. Zero waits forever.
+	Timeout time.Duration
 	// Progress, if set, is told before each experiment starts: the step
 	// number (from 1), how many steps there are, and what runs.
 	Progress func(step, steps int, what string)
@@ -48,6 +52,7 @@ func DefaultConfig() Config {
 		PingSize: 8,
 		Sizes:    DefaultSizes(),
 		Duration: 500 * time.Millisecond,
+		Timeout:  10 * time.Second,
 	}
 }
 
@@ -80,6 +85,9 @@ func (c Config) Validate() error {
 	}
 	if c.Duration <= 0 {
 		errs = append(errs, fmt.Errorf("duration %v: want more than zero", c.Duration))
+	}
+	if c.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout %v: want zero (none) or more", c.Timeout))
 	}
 	return errors.Join(errs...)
 }

@@ -17,7 +17,7 @@ import (
 // The JSON schema documented in docs/bench.md: the keys of each object.
 var jsonSchema = map[string][]string{
 	"":          {"settings", "machine", "baseline", "latency", "throughput", "plateaus", "ratios", "targets"},
-	"settings":  {"addr", "embedded", "conns", "warmup", "pings", "ping_size", "sizes", "duration_ns"},
+	"settings":  {"addr", "embedded", "conns", "warmup", "pings", "ping_size", "sizes", "duration_ns", "timeout_ns"},
 	"machine":   {"gomaxprocs", "num_cpu", "go_version", "os", "arch"},
 	"baseline":  {"measured", "note"},
 	"latency":   {"framed", "raw"},

@@ -20,6 +20,9 @@ type Report struct {
 	Plateaus   []Plateau `json:"plateaus"`
 	Ratios     *Ratios   `json:"ratios"` // null when the baseline was skipped
 	Targets    []Target  `json:"targets"`
+	// Stopped is why the run ended before its last experiment ("" when it
+	// finished); the sections above hold the experiments that finished.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 // Settings echoes the Config the run used.
@@ -32,6 +35,7 @@ type Settings struct {
 	PingSize int           `json:"ping_size"`
 	Sizes    []int         `json:"sizes"`
 	Duration time.Duration `json:"duration_ns"` // per size and mode
+	Timeout  time.Duration `json:"timeout_ns"`  // stall limit; 0 is none
 }
 
 // Machine describes where the run happened: numbers from a laptop and from

@@ -120,7 +120,7 @@ func TestPipelinedEndsWhenEveryByteIsAcknowledged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := pipelined(c, size, budget{frames: 1000})
+		got, err := pipelined(c, size, budget{frames: 1000}, window(1, size), new(progress))
 		c.Close()
 		if err != nil {
 			t.Fatalf("pipelined %d B: %v", size, err)

@@ -47,6 +47,7 @@ func (r *Report) WriteTable(w io.Writer, colour bool) error {
 	r.writeThroughput(&b, p)
 	r.writePlateaus(&b, p)
 	r.writeTargets(&b, p)
+	r.writeStopped(&b, p)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -74,6 +75,9 @@ func plural(n int) string {
 }
 
 func (r *Report) writeLatency(b *strings.Builder, p palette) {
+	if r.Latency.Framed.Count == 0 {
+		return // stopped before the latency experiment finished
+	}
 	s := r.Settings
 	fmt.Fprintf(b, "\n%s: %s PING/PONG round trips per connection, %s each way, after %s warm-up\n",
 		p.heading("Latency"), formatCount(float64(s.Pings)), units.FormatSize(int64(r.Latency.Framed.WireBytes)), formatCount(float64(s.Warmup)))
@@ -159,6 +163,15 @@ func (r *Report) writeTargets(b *strings.Builder, p palette) {
 		}
 		fmt.Fprintf(b, "  %s %-36s %12s, want %s %s\n", paint(mark), t.Name, formatTarget(t.Value), t.Want, formatTarget(t.Limit))
 	}
+}
+
+// writeStopped says, last, that the run ended early and why, so that no one
+// takes a partial report for a whole one.
+func (r *Report) writeStopped(b *strings.Builder, p palette) {
+	if r.Stopped == "" {
+		return
+	}
+	fmt.Fprintf(b, "\n%s %s\n  The sections above hold only the experiments that finished.\n", p.bad("Stopped early:"), r.Stopped)
 }
 
 // formatTarget prints a ratio with two decimals and a rate as a count.
