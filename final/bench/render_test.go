@@ -17,7 +17,7 @@ import (
 // The JSON schema documented in docs/bench.md: the keys of each object.
 var jsonSchema = map[string][]string{
 	"":          {"settings", "machine", "baseline", "latency", "throughput", "plateaus", "ratios", "targets"},
-	"settings":  {"addr", "embedded", "conns", "warmup", "pings", "ping_size", "sizes", "duration_ns", "timeout_ns"},
+	"settings":  {"addr", "embedded", "conns", "warmup", "pings", "ping_size", "sizes", "duration_ns", "timeout_ns", "rate", "sweep"},
 	"machine":   {"gomaxprocs", "num_cpu", "go_version", "os", "arch"},
 	"baseline":  {"measured", "note"},
 	"latency":   {"framed", "raw"},
@@ -30,6 +30,13 @@ var jsonSchema = map[string][]string{
 	"ratios":    {"ping_p50", "ping_p99", "pipelined"},
 	"pipelined": {"size", "ratio"},
 	"targets":   {"name", "want", "limit", "value", "met"},
+	"open_loop": {"framed", "raw", "closed_loop"},
+	"open_run":  {"offered_rate", "achieved_rate", "seconds", "due", "sent", "answered", "latency", "lag"},
+	"hdr":       {"count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "p9999_ns", "max_ns", "mean_ns"},
+	"closed":    {"count", "min_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns", "stddev_ns"},
+	"sweep":     {"capacity", "raw_capacity", "points", "knee", "raw_knee"},
+	"point":     {"percent", "framed", "raw"},
+	"knee":      {"rate", "p99_ns"},
 }
 
 func keys(t *testing.T, where string, v any) []string {

@@ -20,6 +20,10 @@ type Report struct {
 	Plateaus   []Plateau `json:"plateaus"`
 	Ratios     *Ratios   `json:"ratios"` // null when the baseline was skipped
 	Targets    []Target  `json:"targets"`
+	// OpenLoop (with -rate) and Sweep (with -sweep) replace the latency
+	// and throughput sections, which are then empty.
+	OpenLoop *OpenLoop `json:"open_loop,omitempty"`
+	Sweep    *Sweep    `json:"sweep,omitempty"`
 	// Stopped is why the run ended before its last experiment ("" when it
 	// finished); the sections above hold the experiments that finished.
 	Stopped string `json:"stopped,omitempty"`
@@ -36,6 +40,8 @@ type Settings struct {
 	Sizes    []int         `json:"sizes"`
 	Duration time.Duration `json:"duration_ns"` // per size and mode
 	Timeout  time.Duration `json:"timeout_ns"`  // stall limit; 0 is none
+	Rate     float64       `json:"rate"`        // open loop's offered rate; 0 when not asked
+	Sweep    bool          `json:"sweep"`
 }
 
 // Machine describes where the run happened: numbers from a laptop and from

@@ -97,12 +97,19 @@ func (e *env) measure(ctx context.Context) (*Report, error) {
 			Addr: e.addr, Embedded: cfg.Embedded(), Conns: cfg.Conns,
 			Warmup: cfg.Warmup, Pings: cfg.Pings, PingSize: cfg.PingSize,
 			Sizes: cfg.Sizes, Duration: cfg.Duration, Timeout: cfg.Timeout,
+			Rate: cfg.Rate, Sweep: cfg.Sweep,
 		},
 		Machine:  thisMachine(),
 		Baseline: Baseline{Measured: e.raw != nil, Note: "raw TCP baseline on the same machine, same byte counts"},
 	}
 	if e.raw == nil {
 		rep.Baseline.Note = "skipped: the raw baseline needs the embedded server; an external server (-addr) is measured alone"
+	}
+	switch {
+	case cfg.Rate > 0:
+		return rep, e.openLoopExperiment(ctx, rep)
+	case cfg.Sweep:
+		return rep, e.sweep(ctx, rep)
 	}
 	defer rep.analyse()
 	if err := e.latency(ctx, rep); err != nil {
@@ -117,8 +124,17 @@ func (e *env) measure(ctx context.Context) (*Report, error) {
 }
 
 // steps is how many experiments Progress will be told about: latency, then
-// two per size.
-func (e *env) steps() int { return 1 + 2*len(e.cfg.Sizes) }
+// two per size; or the open loop and the closed one; or the sweep's
+// capacity probe and its rates.
+func (e *env) steps() int {
+	switch {
+	case e.cfg.Rate > 0:
+		return 2
+	case e.cfg.Sweep:
+		return 1 + len(sweepPercents)
+	}
+	return 1 + 2*len(e.cfg.Sizes)
+}
 
 // next reports the experiment about to run, and stops if ctx is done.
 func (e *env) next(ctx context.Context, what string) error {
@@ -210,7 +226,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 	if err := e.next(ctx, StopAndWait+" "+name); err != nil {
 		return err
 	}
-	ts, err := e.onFramed(ctx, func(_ int, c *client.Conn, p *progress) (transfer, error) {
+	ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
 		return stopAndWait(c, size, budget{time: e.cfg.Duration}, p)
 	})
 	if err != nil {
@@ -227,7 +243,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 	}
 	var framedRounds, rawRounds []transfer
 	for range rounds {
-		ts, err := e.onFramed(ctx, func(_ int, c *client.Conn, p *progress) (transfer, error) {
+		ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
 			return pipelined(c, size, budget{time: e.cfg.Duration / rounds}, window(e.cfg.Conns, size), p)
 		})
 		if err != nil {
@@ -254,7 +270,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 
 // onFramed dials the run's client connections, runs do on all of them at
 // once, and closes them.
-func (e *env) onFramed(ctx context.Context, do func(int, *client.Conn, *progress) (transfer, error)) ([]transfer, error) {
+func onFramed[T any](ctx context.Context, e *env, do func(int, *client.Conn, *progress) (T, error)) ([]T, error) {
 	conns, err := dialFramed(ctx, e.addr, e.cfg.Conns, e.cfg.Timeout)
 	defer closeAll(conns)
 	if err != nil {

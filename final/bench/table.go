@@ -43,12 +43,26 @@ func (r *Report) WriteTable(w io.Writer, colour bool) error {
 	p := newPalette(colour)
 	var b strings.Builder
 	r.writeHeader(&b, p)
+	switch {
+	case r.Settings.Rate > 0:
+		r.writeOpenLoop(&b, p)
+		r.writeStopped(&b, p)
+		return write(w, b.String())
+	case r.Settings.Sweep:
+		r.writeSweep(&b, p)
+		r.writeStopped(&b, p)
+		return write(w, b.String())
+	}
 	r.writeLatency(&b, p)
 	r.writeThroughput(&b, p)
 	r.writePlateaus(&b, p)
 	r.writeTargets(&b, p)
 	r.writeStopped(&b, p)
-	_, err := io.WriteString(w, b.String())
+	return write(w, b.String())
+}
+
+func write(w io.Writer, s string) error {
+	_, err := io.WriteString(w, s)
 	return err
 }
 

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -22,7 +22,7 @@ import (
 // in-process server (and the raw TCP baseline) or an external one, and
 // print the report as a table, JSON or CSV, optionally drawing an SVG.
 func runBench(args []string) int {
-	fs := newFlagSet("bench", "[-addr host:port] [-conns N] [-sizes list] [-duration d] [-timeout d] [-json | -csv] [-svg file]")
+	fs := newFlagSet("bench", "[-addr host:port] [-conns N] [-sizes list] [-duration d] [-rate R | -sweep] [-timeout d] [-json | -csv] [-svg file]")
 	cfg := bench.DefaultConfig()
 	fs.StringVar(&cfg.Addr, "addr", "", "measure the server at this `address` (default: start one in-process, and run the raw TCP baseline)")
 	fs.IntVar(&cfg.Conns, "conns", cfg.Conns, "run every experiment on `N` connections at once")
@@ -34,6 +34,8 @@ func runBench(args []string) int {
 	fs.Var(&sizes, "sizes", "comma-separated DATA payload `sizes` (e.g. 64B,1MiB)")
 	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "time budget of each size in each mode")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "fail when a connection makes no progress for this long (0: wait forever)")
+	fs.Float64Var(&cfg.Rate, "rate", 0, "instead: the open loop, PINGs sent at this many `per second` over all connections for -duration, timed from their due times")
+	fs.BoolVar(&cfg.Sweep, "sweep", false, "instead: latency against load, the open loop at 10% to 120% of the rate the server sustains")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object (schema: docs/bench.md)")
 	asCSV := fs.Bool("csv", false, "print the report as CSV")
 	svg := fs.String("svg", "", "also draw throughput and latency into this SVG `file`")
