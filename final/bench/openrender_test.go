@@ -154,3 +154,17 @@ func TestKneeStopsAtTheFirstPointPastIt(t *testing.T) {
 		t.Errorf("knee %+v, want 100/s: p99 grew past 10× at 500/s", k)
 	}
 }
+
+func TestRateAndSweepPlotsHaveALinePerSeries(t *testing.T) {
+	t.Parallel()
+	rate, _ := mustReport(t, tinyRate)
+	// Open framed, open raw and closed latency; framed and raw lag.
+	if got := polylines(t, rate); got != 5 {
+		t.Errorf("-rate SVG has %d polylines, want 5", got)
+	}
+	sweep, _ := mustReport(t, tinySweep)
+	// Framed p99 and p50 and raw p99 against load; framed and raw rates.
+	if got := polylines(t, sweep); got != 5 {
+		t.Errorf("-sweep SVG has %d polylines, want 5", got)
+	}
+}
