@@ -25,7 +25,8 @@ var jsonSchema = map[string][]string{
 	"histogram": {"low_ns", "high_ns", "count"},
 	"curve":     {"percent", "value_ns"},
 	"throughput": {"mode", "size", "frames", "payload_bytes", "wire_bytes", "seconds",
-		"payload_mib_s", "wire_mib_s", "frames_s", "ack_total"},
+		"payload_mib_s", "wire_mib_s", "frames_s", "ack_total", "per_conn"},
+	"per_conn": {"min_mib_s", "median_mib_s", "max_mib_s"},
 	"plateaus":  {"mode", "size", "best_mib_s"},
 	"ratios":    {"ping_p50", "ping_p99", "pipelined"},
 	"pipelined": {"size", "ratio"},
@@ -87,6 +88,7 @@ func TestJSONFollowsTheDocumentedSchema(t *testing.T) {
 		}
 	}
 	checkKeys(t, "ratios.pipelined[0]", "pipelined", doc["ratios"].(map[string]any)["pipelined"].([]any)[0])
+	checkKeys(t, "throughput[0].per_conn", "per_conn", doc["throughput"].([]any)[0].(map[string]any)["per_conn"])
 	if bytes.Contains(buf.Bytes(), []byte("\x1b[")) {
 		t.Error("JSON output contains a colour escape")
 	}

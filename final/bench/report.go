@@ -2,6 +2,7 @@ package bench
 
 import (
 	"runtime"
+	"slices"
 	"time"
 
 	"bytestream/final/units"
@@ -108,6 +109,37 @@ type Row struct {
 	// AckTotal is the server's last acknowledged total (for raw, the
 	// sink's byte count), summed over clients; it equals PayloadBytes.
 	AckTotal uint64 `json:"ack_total"`
+	// PerConn is the spread of the connections' own payload rates, so
+	// that a starved connection shows behind a healthy total.
+	PerConn Spread `json:"per_conn"`
+}
+
+// Spread is the lowest, median and highest of the connections' payload
+// MiB/s.
+type Spread struct {
+	Min    float64 `json:"min_mib_s"`
+	Median float64 `json:"median_mib_s"`
+	Max    float64 `json:"max_mib_s"`
+}
+
+// withSpread fills PerConn from each connection's transfers, given per
+// round: connection i's rate is its bytes over its own time, all rounds
+// added up.
+func (r Row) withSpread(rounds [][]transfer) Row {
+	if len(rounds) == 0 {
+		return r
+	}
+	rates := make([]float64, len(rounds[0]))
+	for i := range rates {
+		var mine []transfer
+		for _, round := range rounds {
+			mine = append(mine, round[i])
+		}
+		rates[i] = newRow(r.Mode, r.Size, inSequence(mine)).PayloadMiBs
+	}
+	slices.Sort(rates)
+	r.PerConn = Spread{Min: rates[0], Median: rates[len(rates)/2], Max: rates[len(rates)-1]}
+	return r
 }
 
 func newRow(mode string, size int, t transfer) Row {

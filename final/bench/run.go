@@ -232,7 +232,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", StopAndWait, name, err)
 	}
-	rep.Throughput = append(rep.Throughput, newRow(StopAndWait, size, aggregate(ts)))
+	rep.Throughput = append(rep.Throughput, newRow(StopAndWait, size, aggregate(ts)).withSpread([][]transfer{ts}))
 
 	what := Pipelined + " " + name
 	if e.raw != nil {
@@ -242,6 +242,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 		return err
 	}
 	var framedRounds, rawRounds []transfer
+	var framedConns, rawConns [][]transfer // per round, per connection
 	for range rounds {
 		ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
 			return pipelined(c, size, budget{time: e.cfg.Duration / rounds}, window(e.cfg.Conns, size), p)
@@ -249,7 +250,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", Pipelined, name, err)
 		}
-		framedRounds = append(framedRounds, aggregate(ts))
+		framedRounds, framedConns = append(framedRounds, aggregate(ts)), append(framedConns, ts)
 		if e.raw == nil {
 			continue
 		}
@@ -259,11 +260,11 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 		if err != nil {
 			return fmt.Errorf("raw stream %s: %w", name, err)
 		}
-		rawRounds = append(rawRounds, aggregate(ts))
+		rawRounds, rawConns = append(rawRounds, aggregate(ts)), append(rawConns, ts)
 	}
-	rep.Throughput = append(rep.Throughput, newRow(Pipelined, size, inSequence(framedRounds)))
+	rep.Throughput = append(rep.Throughput, newRow(Pipelined, size, inSequence(framedRounds)).withSpread(framedConns))
 	if e.raw != nil {
-		rep.Throughput = append(rep.Throughput, newRow(RawStream, size, inSequence(rawRounds)))
+		rep.Throughput = append(rep.Throughput, newRow(RawStream, size, inSequence(rawRounds)).withSpread(rawConns))
 	}
 	return nil
 }

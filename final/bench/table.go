@@ -55,6 +55,7 @@ func (r *Report) WriteTable(w io.Writer, colour bool) error {
 	}
 	r.writeLatency(&b, p)
 	r.writeThroughput(&b, p)
+	r.writeFairness(&b, p)
 	r.writePlateaus(&b, p)
 	r.writeTargets(&b, p)
 	r.writeStopped(&b, p)
@@ -147,6 +148,24 @@ func (r *Report) writeThroughput(b *strings.Builder, p palette) {
 		line := fmt.Sprintf("  %-9s %s %13s %11s %14s %s", size, mode,
 			formatRate(row.PayloadMiBs), formatRate(row.WireMiBs), formatCount(row.FramesPerSec), vs)
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+}
+
+// writeFairness shows, with several connections, how evenly they shared:
+// a total can look healthy while one connection starves.
+func (r *Report) writeFairness(b *strings.Builder, p palette) {
+	if r.Settings.Conns < 2 || len(r.Throughput) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s: payload MiB/s of each of the %d connections\n", p.heading("Fairness"), r.Settings.Conns)
+	fmt.Fprintf(b, "  %-9s %-14s %10s %10s %10s %9s\n", "size", "mode", "min", "median", "max", "max/min")
+	for _, row := range r.Throughput {
+		s, mode := row.PerConn, row.Mode
+		if mode == RawStream {
+			mode = "raw TCP"
+		}
+		fmt.Fprintf(b, "  %-9s %-14s %10s %10s %10s %9s\n", units.FormatSize(int64(row.Size)), mode,
+			formatRate(s.Min), formatRate(s.Median), formatRate(s.Max), formatRatio(ratio(s.Max, s.Min)))
 	}
 }
 
