@@ -26,7 +26,7 @@ var jsonSchema = map[string][]string{
 	"curve":     {"percent", "value_ns"},
 	"throughput": {"mode", "size", "frames", "payload_bytes", "wire_bytes", "seconds",
 		"payload_mib_s", "wire_mib_s", "frames_s", "ack_total", "per_conn"},
-	"per_conn": {"min_mib_s", "median_mib_s", "max_mib_s"},
+	"per_conn":  {"min_mib_s", "median_mib_s", "max_mib_s"},
 	"plateaus":  {"mode", "size", "best_mib_s"},
 	"ratios":    {"ping_p50", "ping_p99", "pipelined"},
 	"pipelined": {"size", "ratio"},
