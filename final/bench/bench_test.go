@@ -92,7 +92,7 @@ func BenchmarkPingRoundTrip(b *testing.B) {
 // streams the same payload bytes, unframed, to the raw sink.
 func BenchmarkPipelinedData(b *testing.B) {
 	addr, raw := servertest.Start(b, &server.Server{}), startRaw(b)
-	for _, size := range []int{64, 1 << 20} {
+	for _, size := range []int{64, 4 << 10, 64 << 10, 1 << 20} {
 		b.Run(sizeName(size)+"/impl=framed", func(b *testing.B) {
 			c := connectFramed(b, addr)
 			b.SetBytes(int64(size))

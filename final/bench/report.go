@@ -109,6 +109,10 @@ type Row struct {
 	// AckTotal is the server's last acknowledged total (for raw, the
 	// sink's byte count), summed over clients; it equals PayloadBytes.
 	AckTotal uint64 `json:"ack_total"`
+	// CPUSeconds is the process's CPU time (user and system, client and
+	// embedded server together) while this mode ran; 0 where not
+	// measured (stop-and-wait, or a platform that cannot tell).
+	CPUSeconds float64 `json:"cpu_s"`
 	// PerConn is the spread of the connections' own payload rates, so
 	// that a starved connection shows behind a healthy total.
 	PerConn Spread `json:"per_conn"`
@@ -149,6 +153,9 @@ func newRow(mode string, size int, t transfer) Row {
 		PayloadBytes: t.PayloadBytes, WireBytes: t.WireBytes,
 		Seconds: secs, AckTotal: t.AckTotal,
 	}
+	if t.CPU > 0 {
+		r.CPUSeconds = t.CPU.Seconds()
+	}
 	if secs > 0 {
 		r.PayloadMiBs = float64(t.PayloadBytes) / float64(units.MiB) / secs
 		r.WireMiBs = float64(t.WireBytes) / float64(units.MiB) / secs
@@ -171,6 +178,18 @@ type Ratios struct {
 	PingP50   float64     `json:"ping_p50"` // framed p50 / raw p50
 	PingP99   float64     `json:"ping_p99"`
 	Pipelined []SizeRatio `json:"pipelined"` // framed payload MiB/s / raw MiB/s
+	// PipelinedCPU is raw CPU time per payload byte / framed CPU time per
+	// payload byte: below 1 when framing costs more CPU. On a machine
+	// shared with other work it is steadier than the throughput ratio,
+	// which moves with whatever else got the cores.
+	PipelinedCPU []SizeRatio `json:"pipelined_cpu"`
+	// PipelinedWire is what the protocol itself costs on the wire: the
+	// framed run's bytes in both directions (payload, 5-byte headers, one
+	// 13-byte ACK per frame) per second over the raw stream's payload per
+	// second. At 1 the protocol would cost nothing; for 64 B frames even
+	// a perfect implementation reaches only 64/82 of raw's payload rate
+	// on the same wire bytes.
+	PipelinedWire []SizeRatio `json:"pipelined_wire"`
 }
 
 // SizeRatio is a ratio at one payload size.

@@ -244,23 +244,29 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 	var framedRounds, rawRounds []transfer
 	var framedConns, rawConns [][]transfer // per round, per connection
 	for range rounds {
+		cpu := startCPU()
 		ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
 			return pipelined(c, size, budget{time: e.cfg.Duration / rounds}, window(e.cfg.Conns, size), p)
 		})
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", Pipelined, name, err)
 		}
-		framedRounds, framedConns = append(framedRounds, aggregate(ts)), append(framedConns, ts)
+		round := aggregate(ts)
+		round.CPU = cpu.used()
+		framedRounds, framedConns = append(framedRounds, round), append(framedConns, ts)
 		if e.raw == nil {
 			continue
 		}
+		cpu = startCPU()
 		ts, err = e.onRaw(ctx, e.raw.SinkAddr(), func(i int, c *net.TCPConn, p *progress) (transfer, error) {
 			return rawStream(c, size, ts[i].Frames, p)
 		})
 		if err != nil {
 			return fmt.Errorf("raw stream %s: %w", name, err)
 		}
-		rawRounds, rawConns = append(rawRounds, aggregate(ts)), append(rawConns, ts)
+		round = aggregate(ts)
+		round.CPU = cpu.used()
+		rawRounds, rawConns = append(rawRounds, round), append(rawConns, ts)
 	}
 	rep.Throughput = append(rep.Throughput, newRow(Pipelined, size, inSequence(framedRounds)).withSpread(framedConns))
 	if e.raw != nil {

@@ -128,7 +128,7 @@ func (r *Report) ratioColour(p palette, v, limit float64, atLeast bool) string {
 func (r *Report) writeThroughput(b *strings.Builder, p palette) {
 	fmt.Fprintf(b, "\n%s: DATA frames, %v per size and mode, payload and wire (headers included) rates\n",
 		p.heading("Throughput"), r.Settings.Duration)
-	fmt.Fprintf(b, "  %-9s %-14s %13s %11s %14s %8s\n", "size", "mode", "payload MiB/s", "wire MiB/s", "frames/s", "vs raw")
+	fmt.Fprintf(b, "  %-9s %-14s %13s %11s %14s %8s %8s %8s\n", "size", "mode", "payload MiB/s", "wire MiB/s", "frames/s", "vs raw", "cpu/raw", "wire/raw")
 	last := -1
 	for _, row := range r.Throughput {
 		size := ""
@@ -141,12 +141,20 @@ func (r *Report) writeThroughput(b *strings.Builder, p palette) {
 		} else {
 			mode = fmt.Sprintf("%-14s", mode)
 		}
-		vs := ""
+		vs, more := "", ""
 		if v, ok := r.Ratios.PipelinedVsRaw(row.Size); ok && row.Mode == Pipelined {
 			vs = r.ratioColour(p, v, targetLargeRatio, true)
+			cpu, wire := "", ""
+			if v, ok := at(r.Ratios.PipelinedCPU, row.Size); ok {
+				cpu = formatRatio(v)
+			}
+			if v, ok := at(r.Ratios.PipelinedWire, row.Size); ok {
+				wire = formatRatio(v)
+			}
+			more = fmt.Sprintf(" %8s %8s", cpu, wire)
 		}
-		line := fmt.Sprintf("  %-9s %s %13s %11s %14s %s", size, mode,
-			formatRate(row.PayloadMiBs), formatRate(row.WireMiBs), formatCount(row.FramesPerSec), vs)
+		line := fmt.Sprintf("  %-9s %s %13s %11s %14s %s%s", size, mode,
+			formatRate(row.PayloadMiBs), formatRate(row.WireMiBs), formatCount(row.FramesPerSec), vs, more)
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 }

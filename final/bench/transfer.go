@@ -17,6 +17,29 @@ type transfer struct {
 	WireBytes    int64  // payload plus frame headers, client to server
 	AckTotal     uint64 // the last total the server acknowledged
 	Start, End   time.Time
+	// CPU is the whole process's CPU time over the run (client and, when
+	// embedded, server); -1 when the platform cannot tell.
+	CPU time.Duration
+}
+
+// cpuMark is the process's CPU time when a run started.
+type cpuMark struct {
+	at time.Duration
+	ok bool
+}
+
+func startCPU() cpuMark {
+	at, ok := processCPU()
+	return cpuMark{at, ok}
+}
+
+// used is the CPU time since the mark, or -1 if unknown.
+func (m cpuMark) used() time.Duration {
+	now, ok := processCPU()
+	if !m.ok || !ok {
+		return -1
+	}
+	return now - m.at
 }
 
 // budget bounds a run by time, by frame count, or both; a zero field does
@@ -73,6 +96,11 @@ func (t *transfer) addFrames(n int64, size int) {
 // addCounts adds o's frames and bytes to t's; aggregate and inSequence
 // differ only in how they combine the times.
 func (t *transfer) addCounts(o transfer) {
+	if t.CPU >= 0 && o.CPU >= 0 {
+		t.CPU += o.CPU
+	} else {
+		t.CPU = -1
+	}
 	t.Frames += o.Frames
 	t.PayloadBytes += o.PayloadBytes
 	t.WireBytes += o.WireBytes
