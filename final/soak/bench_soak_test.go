@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -91,7 +92,8 @@ func TestCtrlCStopsABenchOnAMuteServer(t *testing.T) {
 
 	cmd := exec.Command(os.Args[0], "bench", "-addr", l.Addr().String(), "-timeout", "1m")
 	cmd.Env = append(os.Environ(), childEnv+"=1")
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	var report strings.Builder
+	cmd.Stdout, cmd.Stderr = &report, io.Discard
 	probe := probePipes(t, cmd)
 	defer probe()
 	if err := cmd.Start(); err != nil {
@@ -114,5 +116,10 @@ func TestCtrlCStopsABenchOnAMuteServer(t *testing.T) {
 		<-done
 	}
 	took := time.Since(sent)
-	figures.Add(Row{threat, "SIGINT to exit, report printed", fmt.Sprint(took.Round(time.Millisecond)), "< 1s", took < time.Second})
+	printed := strings.Contains(report.String(), "Stopped early: interrupted")
+	figures.Add(Row{threat, "SIGINT to exit, partial report printed", fmt.Sprint(took.Round(time.Millisecond)), "< 1s, printed",
+		took < time.Second && printed})
+	if !printed {
+		t.Errorf("the interrupted bench printed no partial report:\n%s", report.String())
+	}
 }
