@@ -114,9 +114,21 @@ diffs: ## rewrite docs/diffs (what changed between consecutive steps) from the s
 	$(GO) test ./docs -run TestDiffs -update
 
 .PHONY: bench-plot
-bench-plot: ## rerun the bench and rewrite docs/bench.txt, docs/bench.svg and the chapter embedding them
-	$(GO) run ./final bench -color never -svg docs/bench.svg > docs/bench.txt
-	$(GO) tool embedmd -w docs/bench.md
+bench-plot: ## rerun the bench, the open loop, both sweeps and the stall test; rewrite docs/bench*.txt, docs/bench*.svg and the chapters embedding them (about 2 minutes)
+	$(GO) build -o bench.final ./final
+	./bench.final bench -color never -svg docs/bench.svg > docs/bench.txt
+	./bench.final bench -color never -rate 20000 -duration 2s -svg docs/bench-rate.svg > docs/bench-rate.txt
+	./bench.final bench -color never -sweep -svg docs/bench-sweep.svg > docs/bench-sweep.txt
+	./bench.final bench -color never -sweep -conns 16 -svg docs/bench-sweep16.svg > docs/bench-sweep16.txt
+	rm bench.final
+	$(GO) test -count=1 -v -run 'TestTheClosedLoopHidesAStall|TestTheOpenLoopShowsTheStall' ./final/bench \
+		| grep -o 'openloop_test.go:[0-9]*: .*' | sed 's/^openloop_test.go:[0-9]*: //' | sort > docs/bench-stall.txt
+	$(GO) tool embedmd -w docs/bench.md docs/05-bench.md
+
+.PHONY: bench-sweep
+bench-sweep: ## the latency-versus-load curve on 1 and on 16 connections, with the knee (under a minute each)
+	$(GO) run ./final bench -sweep
+	$(GO) run ./final bench -sweep -conns 16
 
 .PHONY: lab-picture
 lab-picture: ## redraw testdata/lab/connection.svg (the picture in docs/lab.md) after changing the drawing code

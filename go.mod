@@ -3,6 +3,7 @@ module bytestream
 go 1.26.0
 
 require (
+	github.com/HdrHistogram/hdrhistogram-go v1.4.0
 	github.com/alecthomas/chroma/v2 v2.27.0
 	github.com/fatih/color v1.19.0
 	github.com/mattn/go-isatty v0.0.20

@@ -1,6 +1,9 @@
 package bench
 
-import "bytestream/final/units"
+import (
+	"bytestream/final/frame"
+	"bytestream/final/units"
+)
 
 // analyse derives what the report says about the measurements: where each
 // mode plateaus, the framed/raw ratios, and whether the targets were met.
@@ -51,9 +54,30 @@ func (r *Report) ratios() *Ratios {
 	for _, framed := range r.rows(Pipelined) {
 		if raw, ok := r.row(RawStream, framed.Size); ok {
 			q.Pipelined = append(q.Pipelined, SizeRatio{Size: framed.Size, Ratio: ratio(framed.PayloadMiBs, raw.PayloadMiBs)})
+			if framed.Seconds > 0 {
+				wire := float64(framed.WireBytes+framed.Frames*ackWireBytes) / float64(units.MiB) / framed.Seconds
+				q.PipelinedWire = append(q.PipelinedWire, SizeRatio{Size: framed.Size, Ratio: ratio(wire, raw.PayloadMiBs)})
+			}
+			if framed.CPUSeconds > 0 && raw.CPUSeconds > 0 {
+				perByte := func(r Row) float64 { return r.CPUSeconds / float64(r.PayloadBytes) }
+				q.PipelinedCPU = append(q.PipelinedCPU, SizeRatio{Size: framed.Size, Ratio: perByte(raw) / perByte(framed)})
+			}
 		}
 	}
 	return q
+}
+
+// ackWireBytes is one ACK on the wire: header and 8-byte total.
+const ackWireBytes = frame.HeaderLen + frame.AckLen
+
+// at returns the ratio at size in rs, if there is one.
+func at(rs []SizeRatio, size int) (float64, bool) {
+	for _, s := range rs {
+		if s.Size == size {
+			return s.Ratio, true
+		}
+	}
+	return 0, false
 }
 
 // PipelinedVsRaw returns framed/raw payload throughput at size, if both
@@ -62,12 +86,7 @@ func (q *Ratios) PipelinedVsRaw(size int) (float64, bool) {
 	if q == nil {
 		return 0, false
 	}
-	for _, s := range q.Pipelined {
-		if s.Size == size {
-			return s.Ratio, true
-		}
-	}
-	return 0, false
+	return at(q.Pipelined, size)
 }
 
 func ratio(a, b float64) float64 {

@@ -92,12 +92,12 @@ func BenchmarkPingRoundTrip(b *testing.B) {
 // streams the same payload bytes, unframed, to the raw sink.
 func BenchmarkPipelinedData(b *testing.B) {
 	addr, raw := servertest.Start(b, &server.Server{}), startRaw(b)
-	for _, size := range []int{64, 1 << 20} {
+	for _, size := range []int{64, 4 << 10, 64 << 10, 1 << 20} {
 		b.Run(sizeName(size)+"/impl=framed", func(b *testing.B) {
 			c := connectFramed(b, addr)
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			t, err := pipelined(c, size, budget{frames: int64(b.N)})
+			t, err := pipelined(c, size, budget{frames: int64(b.N)}, window(1, size), new(progress))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -107,7 +107,7 @@ func BenchmarkPipelinedData(b *testing.B) {
 			c := connectRaw(b, raw.SinkAddr())
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
-			t, err := rawStream(c, size, int64(b.N))
+			t, err := rawStream(c, size, int64(b.N), new(progress))
 			if err != nil {
 				b.Fatal(err)
 			}

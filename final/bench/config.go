@@ -23,6 +23,19 @@ type Config struct {
 	Sizes []int
 	// Duration is the time budget of each (size, mode) throughput run.
 	Duration time.Duration
+	// Timeout fails the run when a connection makes no progress (no
+	// answer, no write accepted) for this long: a server that stops
+	// answering must not hang the bench. Zero waits forever.
+	Timeout time.Duration
+	// Rate, if above zero, replaces the experiments above with the open
+	// loop (openloop.go): PINGs of PingSize sent at Rate per second over
+	// all connections for Duration, on a schedule, whatever the answers
+	// do; then the raw echo on the same schedule, and a closed loop for
+	// comparison.
+	Rate float64
+	// Sweep replaces them with the latency-versus-load curve (sweep.go):
+	// the open loop at 10% to 120% of the rate the server sustains.
+	Sweep bool
 	// Progress, if set, is told before each experiment starts: the step
 	// number (from 1), how many steps there are, and what runs.
 	Progress func(step, steps int, what string)
@@ -48,8 +61,13 @@ func DefaultConfig() Config {
 		PingSize: 8,
 		Sizes:    DefaultSizes(),
 		Duration: 500 * time.Millisecond,
+		Timeout:  10 * time.Second,
 	}
 }
+
+// maxRate bounds -rate: far beyond any server on one machine, and low
+// enough that a schedule's request count fits its arithmetic.
+const maxRate = 1e9
 
 // Embedded reports whether the run starts its own server (and so also
 // measures the raw baseline).
@@ -80,6 +98,15 @@ func (c Config) Validate() error {
 	}
 	if c.Duration <= 0 {
 		errs = append(errs, fmt.Errorf("duration %v: want more than zero", c.Duration))
+	}
+	if c.Rate < 0 || c.Rate > maxRate {
+		errs = append(errs, fmt.Errorf("rate %g: want 0 (no open loop) to %g requests per second", c.Rate, float64(maxRate)))
+	}
+	if c.Rate > 0 && c.Sweep {
+		errs = append(errs, errors.New("rate and sweep: the sweep chooses its own rates; give one or the other"))
+	}
+	if c.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout %v: want zero (none) or more", c.Timeout))
 	}
 	return errors.Join(errs...)
 }

@@ -15,7 +15,7 @@ import (
 // round trip Ping timed itself, from before the send to the answer's
 // arrival: timing the call again here would read the clock twice more per
 // ping and add Ping's own checks to the figure.
-func pingPong(c *client.Conn, size, warmup, count int) (Samples, error) {
+func pingPong(c *client.Conn, size, warmup, count int, p *progress) (Samples, error) {
 	payload := make([]byte, size)
 	samples := make(Samples, 0, count)
 	for i := range warmup + count {
@@ -26,6 +26,7 @@ func pingPong(c *client.Conn, size, warmup, count int) (Samples, error) {
 		if err != nil {
 			return samples, fmt.Errorf("ping %d: %w", i+1, err)
 		}
+		p.tick()
 		if i >= warmup {
 			samples = append(samples, rtt)
 		}

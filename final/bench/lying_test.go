@@ -54,7 +54,7 @@ func TestPipelinedRefusesAShortFinalAck(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	_, err = pipelined(c, 64, budget{frames: 100})
+	_, err = pipelined(c, 64, budget{frames: 100}, window(1, 64), new(progress))
 	if err == nil || !strings.Contains(err.Error(), "final ACK total 6399, sent 6400 bytes") {
 		t.Errorf("pipelined against a server that loses a byte: err = %v, want the final ACK mismatch", err)
 	}

@@ -117,8 +117,8 @@ func serveEcho(c net.Conn) {
 // rawStream writes `frames` payloads of `size` bytes to the sink, each as one
 // Write into a buffered writer of the framed client's buffer size, then
 // half-closes and waits for the sink's count, which must match.
-func rawStream(c *net.TCPConn, size int, frames int64) (transfer, error) {
-	payload := make([]byte, size)
+func rawStream(c *net.TCPConn, size int, frames int64, p *progress) (transfer, error) {
+	payload := zeros(size)
 	w := bufio.NewWriterSize(c, frame.DefaultBufferSize)
 	run := transfer{Frames: frames, PayloadBytes: frames * int64(size), Start: time.Now()}
 	run.WireBytes = run.PayloadBytes
@@ -126,6 +126,7 @@ func rawStream(c *net.TCPConn, size int, frames int64) (transfer, error) {
 		if _, err := w.Write(payload); err != nil {
 			return run, fmt.Errorf("raw stream write: %w", err)
 		}
+		p.tick()
 	}
 	if err := w.Flush(); err != nil {
 		return run, fmt.Errorf("raw stream flush: %w", err)
@@ -147,7 +148,7 @@ func rawStream(c *net.TCPConn, size int, frames int64) (transfer, error) {
 
 // rawPingPong sends size bytes to the echo server and reads them back,
 // warmup times unmeasured and then count times measured.
-func rawPingPong(c *net.TCPConn, size, warmup, count int) (Samples, error) {
+func rawPingPong(c *net.TCPConn, size, warmup, count int, p *progress) (Samples, error) {
 	buf := make([]byte, size)
 	samples := make(Samples, 0, count)
 	for i := range warmup + count {
@@ -155,6 +156,7 @@ func rawPingPong(c *net.TCPConn, size, warmup, count int) (Samples, error) {
 		if err := rawRoundTrip(c, buf); err != nil {
 			return samples, fmt.Errorf("raw ping-pong %d: %w", i+1, err)
 		}
+		p.tick()
 		if i >= warmup {
 			samples = append(samples, time.Since(start))
 		}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"runtime"
+	"slices"
 	"time"
 
 	"bytestream/final/units"
@@ -20,6 +21,13 @@ type Report struct {
 	Plateaus   []Plateau `json:"plateaus"`
 	Ratios     *Ratios   `json:"ratios"` // null when the baseline was skipped
 	Targets    []Target  `json:"targets"`
+	// OpenLoop (with -rate) and Sweep (with -sweep) replace the latency
+	// and throughput sections, which are then empty.
+	OpenLoop *OpenLoop `json:"open_loop,omitempty"`
+	Sweep    *Sweep    `json:"sweep,omitempty"`
+	// Stopped is why the run ended before its last experiment ("" when it
+	// finished); the sections above hold the experiments that finished.
+	Stopped string `json:"stopped,omitempty"`
 }
 
 // Settings echoes the Config the run used.
@@ -32,6 +40,9 @@ type Settings struct {
 	PingSize int           `json:"ping_size"`
 	Sizes    []int         `json:"sizes"`
 	Duration time.Duration `json:"duration_ns"` // per size and mode
+	Timeout  time.Duration `json:"timeout_ns"`  // stall limit; 0 is none
+	Rate     float64       `json:"rate"`        // open loop's offered rate; 0 when not asked
+	Sweep    bool          `json:"sweep"`
 }
 
 // Machine describes where the run happened: numbers from a laptop and from
@@ -98,6 +109,41 @@ type Row struct {
 	// AckTotal is the server's last acknowledged total (for raw, the
 	// sink's byte count), summed over clients; it equals PayloadBytes.
 	AckTotal uint64 `json:"ack_total"`
+	// CPUSeconds is the process's CPU time (user and system, client and
+	// embedded server together) while this mode ran; 0 where not
+	// measured (stop-and-wait, or a platform that cannot tell).
+	CPUSeconds float64 `json:"cpu_s"`
+	// PerConn is the spread of the connections' own payload rates, so
+	// that a starved connection shows behind a healthy total.
+	PerConn Spread `json:"per_conn"`
+}
+
+// Spread is the lowest, median and highest of the connections' payload
+// MiB/s.
+type Spread struct {
+	Min    float64 `json:"min_mib_s"`
+	Median float64 `json:"median_mib_s"`
+	Max    float64 `json:"max_mib_s"`
+}
+
+// withSpread fills PerConn from each connection's transfers, given per
+// round: connection i's rate is its bytes over its own time, all rounds
+// added up.
+func (r Row) withSpread(rounds [][]transfer) Row {
+	if len(rounds) == 0 {
+		return r
+	}
+	rates := make([]float64, len(rounds[0]))
+	for i := range rates {
+		var mine []transfer
+		for _, round := range rounds {
+			mine = append(mine, round[i])
+		}
+		rates[i] = newRow(r.Mode, r.Size, inSequence(mine)).PayloadMiBs
+	}
+	slices.Sort(rates)
+	r.PerConn = Spread{Min: rates[0], Median: rates[len(rates)/2], Max: rates[len(rates)-1]}
+	return r
 }
 
 func newRow(mode string, size int, t transfer) Row {
@@ -106,6 +152,9 @@ func newRow(mode string, size int, t transfer) Row {
 		Mode: mode, Size: size, Frames: t.Frames,
 		PayloadBytes: t.PayloadBytes, WireBytes: t.WireBytes,
 		Seconds: secs, AckTotal: t.AckTotal,
+	}
+	if t.CPU > 0 {
+		r.CPUSeconds = t.CPU.Seconds()
 	}
 	if secs > 0 {
 		r.PayloadMiBs = float64(t.PayloadBytes) / float64(units.MiB) / secs
@@ -129,6 +178,18 @@ type Ratios struct {
 	PingP50   float64     `json:"ping_p50"` // framed p50 / raw p50
 	PingP99   float64     `json:"ping_p99"`
 	Pipelined []SizeRatio `json:"pipelined"` // framed payload MiB/s / raw MiB/s
+	// PipelinedCPU is raw CPU time per payload byte / framed CPU time per
+	// payload byte: below 1 when framing costs more CPU. On a machine
+	// shared with other work it is steadier than the throughput ratio,
+	// which moves with whatever else got the cores.
+	PipelinedCPU []SizeRatio `json:"pipelined_cpu"`
+	// PipelinedWire is what the protocol itself costs on the wire: the
+	// framed run's bytes in both directions (payload, 5-byte headers, one
+	// 13-byte ACK per frame) per second over the raw stream's payload per
+	// second. At 1 the protocol would cost nothing; for 64 B frames even
+	// a perfect implementation reaches only 64/82 of raw's payload rate
+	// on the same wire bytes.
+	PipelinedWire []SizeRatio `json:"pipelined_wire"`
 }
 
 // SizeRatio is a ratio at one payload size.

@@ -17,6 +17,11 @@ import (
 // Run measures latency and throughput as cfg says and returns the report.
 // With no cfg.Addr it starts a final server in this process, on a free
 // loopback port with logging off, and the raw baseline servers beside it.
+//
+// When an experiment fails, or ctx ends (Ctrl-C), Run stops at once and
+// returns the error together with a report of the experiments that
+// finished, its Stopped field saying why: minutes of measurement are not
+// thrown away for the last one. Only bad settings give a nil report.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("bench settings: %w", err)
@@ -28,6 +33,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep, err := env.measure(ctx)
 	if cerr := env.close(); err == nil {
 		err = cerr
+	}
+	switch {
+	case ctx.Err() != nil:
+		rep.Stopped = "interrupted"
+	case err != nil:
+		rep.Stopped = err.Error()
 	}
 	return rep, err
 }
@@ -85,7 +96,8 @@ func (e *env) measure(ctx context.Context) (*Report, error) {
 		Settings: Settings{
 			Addr: e.addr, Embedded: cfg.Embedded(), Conns: cfg.Conns,
 			Warmup: cfg.Warmup, Pings: cfg.Pings, PingSize: cfg.PingSize,
-			Sizes: cfg.Sizes, Duration: cfg.Duration,
+			Sizes: cfg.Sizes, Duration: cfg.Duration, Timeout: cfg.Timeout,
+			Rate: cfg.Rate, Sweep: cfg.Sweep,
 		},
 		Machine:  thisMachine(),
 		Baseline: Baseline{Measured: e.raw != nil, Note: "raw TCP baseline on the same machine, same byte counts"},
@@ -93,21 +105,36 @@ func (e *env) measure(ctx context.Context) (*Report, error) {
 	if e.raw == nil {
 		rep.Baseline.Note = "skipped: the raw baseline needs the embedded server; an external server (-addr) is measured alone"
 	}
+	switch {
+	case cfg.Rate > 0:
+		return rep, e.openLoopExperiment(ctx, rep)
+	case cfg.Sweep:
+		return rep, e.sweep(ctx, rep)
+	}
+	defer rep.analyse()
 	if err := e.latency(ctx, rep); err != nil {
-		return nil, err
+		return rep, err
 	}
 	for _, size := range cfg.Sizes {
 		if err := e.throughput(ctx, rep, size); err != nil {
-			return nil, err
+			return rep, err
 		}
 	}
-	rep.analyse()
 	return rep, nil
 }
 
 // steps is how many experiments Progress will be told about: latency, then
-// two per size.
-func (e *env) steps() int { return 1 + 2*len(e.cfg.Sizes) }
+// two per size; or the open loop and the closed one; or the sweep's
+// capacity probe and its rates.
+func (e *env) steps() int {
+	switch {
+	case e.cfg.Rate > 0:
+		return 2
+	case e.cfg.Sweep:
+		return 1 + len(sweepPercents)
+	}
+	return 1 + 2*len(e.cfg.Sizes)
+}
 
 // next reports the experiment about to run, and stops if ctx is done.
 func (e *env) next(ctx context.Context, what string) error {
@@ -134,14 +161,14 @@ func (e *env) latency(ctx context.Context, rep *Report) error {
 	if err := e.next(ctx, what); err != nil {
 		return err
 	}
-	framed, err := dialFramed(ctx, e.addr, cfg.Conns)
+	framed, err := dialFramed(ctx, e.addr, cfg.Conns, cfg.Timeout)
 	defer closeAll(framed)
 	if err != nil {
 		return fmt.Errorf("latency: %w", err)
 	}
 	var raw []*net.TCPConn
 	if e.raw != nil {
-		raw, err = dialRaw(ctx, e.raw.EchoAddr(), cfg.Conns)
+		raw, err = dialRaw(ctx, e.raw.EchoAddr(), cfg.Conns, cfg.Timeout)
 		defer closeAll(raw)
 		if err != nil {
 			return fmt.Errorf("raw latency: %w", err)
@@ -151,8 +178,8 @@ func (e *env) latency(ctx context.Context, rep *Report) error {
 	var framedSets, rawSets []Samples
 	for round := range rounds {
 		warmup, count := roundShare(cfg.Warmup, cfg.Pings, round)
-		sets, err := together(framed, func(_ int, c *client.Conn) (Samples, error) {
-			return pingPong(c, cfg.PingSize, warmup, count)
+		sets, err := together(ctx, cfg.Timeout, framed, func(_ int, c *client.Conn, p *progress) (Samples, error) {
+			return pingPong(c, cfg.PingSize, warmup, count, p)
 		})
 		if err != nil {
 			return fmt.Errorf("latency: %w", err)
@@ -161,8 +188,8 @@ func (e *env) latency(ctx context.Context, rep *Report) error {
 		if raw == nil {
 			continue
 		}
-		sets, err = together(raw, func(_ int, c *net.TCPConn) (Samples, error) {
-			return rawPingPong(c, wire, warmup, count)
+		sets, err = together(ctx, cfg.Timeout, raw, func(_ int, c *net.TCPConn, p *progress) (Samples, error) {
+			return rawPingPong(c, wire, warmup, count, p)
 		})
 		if err != nil {
 			return fmt.Errorf("raw latency: %w", err)
@@ -199,13 +226,13 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 	if err := e.next(ctx, StopAndWait+" "+name); err != nil {
 		return err
 	}
-	ts, err := onFramed(ctx, e.addr, e.cfg.Conns, func(_ int, c *client.Conn) (transfer, error) {
-		return stopAndWait(c, size, budget{time: e.cfg.Duration})
+	ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
+		return stopAndWait(c, size, budget{time: e.cfg.Duration}, p)
 	})
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", StopAndWait, name, err)
 	}
-	rep.Throughput = append(rep.Throughput, newRow(StopAndWait, size, aggregate(ts)))
+	rep.Throughput = append(rep.Throughput, newRow(StopAndWait, size, aggregate(ts)).withSpread([][]transfer{ts}))
 
 	what := Pipelined + " " + name
 	if e.raw != nil {
@@ -215,59 +242,66 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 		return err
 	}
 	var framedRounds, rawRounds []transfer
+	var framedConns, rawConns [][]transfer // per round, per connection
 	for range rounds {
-		ts, err := onFramed(ctx, e.addr, e.cfg.Conns, func(_ int, c *client.Conn) (transfer, error) {
-			return pipelined(c, size, budget{time: e.cfg.Duration / rounds})
+		cpu := startCPU()
+		ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
+			return pipelined(c, size, budget{time: e.cfg.Duration / rounds}, window(e.cfg.Conns, size), p)
 		})
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", Pipelined, name, err)
 		}
-		framedRounds = append(framedRounds, aggregate(ts))
+		round := aggregate(ts)
+		round.CPU = cpu.used()
+		framedRounds, framedConns = append(framedRounds, round), append(framedConns, ts)
 		if e.raw == nil {
 			continue
 		}
-		ts, err = onRaw(ctx, e.raw.SinkAddr(), len(ts), func(i int, c *net.TCPConn) (transfer, error) {
-			return rawStream(c, size, ts[i].Frames)
+		cpu = startCPU()
+		ts, err = e.onRaw(ctx, e.raw.SinkAddr(), func(i int, c *net.TCPConn, p *progress) (transfer, error) {
+			return rawStream(c, size, ts[i].Frames, p)
 		})
 		if err != nil {
 			return fmt.Errorf("raw stream %s: %w", name, err)
 		}
-		rawRounds = append(rawRounds, aggregate(ts))
+		round = aggregate(ts)
+		round.CPU = cpu.used()
+		rawRounds, rawConns = append(rawRounds, round), append(rawConns, ts)
 	}
-	rep.Throughput = append(rep.Throughput, newRow(Pipelined, size, inSequence(framedRounds)))
+	rep.Throughput = append(rep.Throughput, newRow(Pipelined, size, inSequence(framedRounds)).withSpread(framedConns))
 	if e.raw != nil {
-		rep.Throughput = append(rep.Throughput, newRow(RawStream, size, inSequence(rawRounds)))
+		rep.Throughput = append(rep.Throughput, newRow(RawStream, size, inSequence(rawRounds)).withSpread(rawConns))
 	}
 	return nil
 }
 
-// onFramed dials n client connections, runs do on all of them at once, and
-// closes them.
-func onFramed[T any](ctx context.Context, addr string, n int, do func(int, *client.Conn) (T, error)) ([]T, error) {
-	conns, err := dialFramed(ctx, addr, n)
+// onFramed dials the run's client connections, runs do on all of them at
+// once, and closes them.
+func onFramed[T any](ctx context.Context, e *env, do func(int, *client.Conn, *progress) (T, error)) ([]T, error) {
+	conns, err := dialFramed(ctx, e.addr, e.cfg.Conns, e.cfg.Timeout)
 	defer closeAll(conns)
 	if err != nil {
 		return nil, err
 	}
-	return together(conns, do)
+	return together(ctx, e.cfg.Timeout, conns, do)
 }
 
-// onRaw is onFramed for plain TCP connections.
-func onRaw[T any](ctx context.Context, addr string, n int, do func(int, *net.TCPConn) (T, error)) ([]T, error) {
-	conns, err := dialRaw(ctx, addr, n)
+// onRaw is onFramed for plain TCP connections to addr.
+func (e *env) onRaw(ctx context.Context, addr string, do func(int, *net.TCPConn, *progress) (transfer, error)) ([]transfer, error) {
+	conns, err := dialRaw(ctx, addr, e.cfg.Conns, e.cfg.Timeout)
 	defer closeAll(conns)
 	if err != nil {
 		return nil, err
 	}
-	return together(conns, do)
+	return together(ctx, e.cfg.Timeout, conns, do)
 }
 
 // dialFramed returns the connections it managed to open, even with an
-// error, so that the caller closes them all.
-func dialFramed(ctx context.Context, addr string, n int) ([]*client.Conn, error) {
+// error, so that the caller closes them all. Each dial may take timeout.
+func dialFramed(ctx context.Context, addr string, n int, timeout time.Duration) ([]*client.Conn, error) {
 	conns := make([]*client.Conn, 0, n)
 	for range n {
-		c, err := client.Dial(ctx, addr)
+		c, err := dialOne(ctx, timeout, func(ctx context.Context) (*client.Conn, error) { return client.Dial(ctx, addr) })
 		if err != nil {
 			return conns, fmt.Errorf("dial %s: %w", addr, err)
 		}
@@ -276,17 +310,27 @@ func dialFramed(ctx context.Context, addr string, n int) ([]*client.Conn, error)
 	return conns, nil
 }
 
-func dialRaw(ctx context.Context, addr string, n int) ([]*net.TCPConn, error) {
+func dialRaw(ctx context.Context, addr string, n int, timeout time.Duration) ([]*net.TCPConn, error) {
 	conns := make([]*net.TCPConn, 0, n)
 	var d net.Dialer
 	for range n {
-		c, err := d.DialContext(ctx, "tcp", addr)
+		c, err := dialOne(ctx, timeout, func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "tcp", addr) })
 		if err != nil {
 			return conns, fmt.Errorf("dial %s: %w", addr, err)
 		}
 		conns = append(conns, c.(*net.TCPConn))
 	}
 	return conns, nil
+}
+
+// dialOne runs dial with timeout added to ctx (none when timeout is 0).
+func dialOne[C any](ctx context.Context, timeout time.Duration, dial func(context.Context) (C, error)) (C, error) {
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	return dial(ctx)
 }
 
 func closeAll[C io.Closer](conns []C) {

@@ -120,7 +120,7 @@ func TestPipelinedEndsWhenEveryByteIsAcknowledged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := pipelined(c, size, budget{frames: 1000})
+		got, err := pipelined(c, size, budget{frames: 1000}, window(1, size), new(progress))
 		c.Close()
 		if err != nil {
 			t.Fatalf("pipelined %d B: %v", size, err)
@@ -163,5 +163,23 @@ func TestRunStopsWhenCancelled(t *testing.T) {
 	}
 	if _, err := Run(ctx, cfg); err != context.Canceled {
 		t.Errorf("Run cancelled at step 2: err = %v, want context.Canceled", err)
+	}
+}
+
+// With two connections the spread brackets the average connection: the
+// slowest at most, the fastest at least, the total's share.
+func TestFairnessBracketsTheAverageConnection(t *testing.T) {
+	t.Parallel()
+	rep := mustTinyReport(t)
+	for _, row := range rep.Throughput {
+		s, share := row.PerConn, row.PayloadMiBs/float64(tinyConfig().Conns)
+		if !(s.Min > 0 && s.Min <= s.Median && s.Median <= s.Max) {
+			t.Errorf("%s %d B: spread %+v out of order", row.Mode, row.Size, s)
+		}
+		// Each connection's rate is over its own time, which is at most
+		// the run's, so the fastest is at least the average share.
+		if s.Max < share*0.999 {
+			t.Errorf("%s %d B: fastest connection %.1f MiB/s, below the average share %.1f", row.Mode, row.Size, s.Max, share)
+		}
 	}
 }

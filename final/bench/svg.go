@@ -48,8 +48,9 @@ func (r *Report) WriteSVG(w io.Writer) error {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n",
 		svgWidth, svgHeight, svgWidth, svgHeight)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	r.throughputPanel().draw(&b, 0)
-	r.latencyPanel().draw(&b, panelWidth)
+	left, right := r.panels()
+	left.draw(&b, 0)
+	right.draw(&b, panelWidth)
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -43,11 +43,27 @@ func (r *Report) WriteTable(w io.Writer, colour bool) error {
 	p := newPalette(colour)
 	var b strings.Builder
 	r.writeHeader(&b, p)
+	switch {
+	case r.Settings.Rate > 0:
+		r.writeOpenLoop(&b, p)
+		r.writeStopped(&b, p)
+		return write(w, b.String())
+	case r.Settings.Sweep:
+		r.writeSweep(&b, p)
+		r.writeStopped(&b, p)
+		return write(w, b.String())
+	}
 	r.writeLatency(&b, p)
 	r.writeThroughput(&b, p)
+	r.writeFairness(&b, p)
 	r.writePlateaus(&b, p)
 	r.writeTargets(&b, p)
-	_, err := io.WriteString(w, b.String())
+	r.writeStopped(&b, p)
+	return write(w, b.String())
+}
+
+func write(w io.Writer, s string) error {
+	_, err := io.WriteString(w, s)
 	return err
 }
 
@@ -74,6 +90,9 @@ func plural(n int) string {
 }
 
 func (r *Report) writeLatency(b *strings.Builder, p palette) {
+	if r.Latency.Framed.Count == 0 {
+		return // stopped before the latency experiment finished
+	}
 	s := r.Settings
 	fmt.Fprintf(b, "\n%s: %s PING/PONG round trips per connection, %s each way, after %s warm-up\n",
 		p.heading("Latency"), formatCount(float64(s.Pings)), units.FormatSize(int64(r.Latency.Framed.WireBytes)), formatCount(float64(s.Warmup)))
@@ -109,7 +128,7 @@ func (r *Report) ratioColour(p palette, v, limit float64, atLeast bool) string {
 func (r *Report) writeThroughput(b *strings.Builder, p palette) {
 	fmt.Fprintf(b, "\n%s: DATA frames, %v per size and mode, payload and wire (headers included) rates\n",
 		p.heading("Throughput"), r.Settings.Duration)
-	fmt.Fprintf(b, "  %-9s %-14s %13s %11s %14s %8s\n", "size", "mode", "payload MiB/s", "wire MiB/s", "frames/s", "vs raw")
+	fmt.Fprintf(b, "  %-9s %-14s %13s %11s %14s %8s %8s %8s\n", "size", "mode", "payload MiB/s", "wire MiB/s", "frames/s", "vs raw", "cpu/raw", "wire/raw")
 	last := -1
 	for _, row := range r.Throughput {
 		size := ""
@@ -122,13 +141,39 @@ func (r *Report) writeThroughput(b *strings.Builder, p palette) {
 		} else {
 			mode = fmt.Sprintf("%-14s", mode)
 		}
-		vs := ""
+		vs, more := "", ""
 		if v, ok := r.Ratios.PipelinedVsRaw(row.Size); ok && row.Mode == Pipelined {
 			vs = r.ratioColour(p, v, targetLargeRatio, true)
+			cpu, wire := "", ""
+			if v, ok := at(r.Ratios.PipelinedCPU, row.Size); ok {
+				cpu = formatRatio(v)
+			}
+			if v, ok := at(r.Ratios.PipelinedWire, row.Size); ok {
+				wire = formatRatio(v)
+			}
+			more = fmt.Sprintf(" %8s %8s", cpu, wire)
 		}
-		line := fmt.Sprintf("  %-9s %s %13s %11s %14s %s", size, mode,
-			formatRate(row.PayloadMiBs), formatRate(row.WireMiBs), formatCount(row.FramesPerSec), vs)
+		line := fmt.Sprintf("  %-9s %s %13s %11s %14s %s%s", size, mode,
+			formatRate(row.PayloadMiBs), formatRate(row.WireMiBs), formatCount(row.FramesPerSec), vs, more)
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+}
+
+// writeFairness shows, with several connections, how evenly they shared:
+// a total can look healthy while one connection starves.
+func (r *Report) writeFairness(b *strings.Builder, p palette) {
+	if r.Settings.Conns < 2 || len(r.Throughput) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s: payload MiB/s of each of the %d connections\n", p.heading("Fairness"), r.Settings.Conns)
+	fmt.Fprintf(b, "  %-9s %-14s %10s %10s %10s %9s\n", "size", "mode", "min", "median", "max", "max/min")
+	for _, row := range r.Throughput {
+		s, mode := row.PerConn, row.Mode
+		if mode == RawStream {
+			mode = "raw TCP"
+		}
+		fmt.Fprintf(b, "  %-9s %-14s %10s %10s %10s %9s\n", units.FormatSize(int64(row.Size)), mode,
+			formatRate(s.Min), formatRate(s.Median), formatRate(s.Max), formatRatio(ratio(s.Max, s.Min)))
 	}
 }
 
@@ -159,6 +204,15 @@ func (r *Report) writeTargets(b *strings.Builder, p palette) {
 		}
 		fmt.Fprintf(b, "  %s %-36s %12s, want %s %s\n", paint(mark), t.Name, formatTarget(t.Value), t.Want, formatTarget(t.Limit))
 	}
+}
+
+// writeStopped says, last, that the run ended early and why, so that no one
+// takes a partial report for a whole one.
+func (r *Report) writeStopped(b *strings.Builder, p palette) {
+	if r.Stopped == "" {
+		return
+	}
+	fmt.Fprintf(b, "\n%s %s\n  The sections above hold only the experiments that finished.\n", p.bad("Stopped early:"), r.Stopped)
 }
 
 // formatTarget prints a ratio with two decimals and a rate as a count.

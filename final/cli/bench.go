@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -20,7 +22,7 @@ import (
 // in-process server (and the raw TCP baseline) or an external one, and
 // print the report as a table, JSON or CSV, optionally drawing an SVG.
 func runBench(args []string) int {
-	fs := newFlagSet("bench", "[-addr host:port] [-conns N] [-sizes list] [-duration d] [-json | -csv] [-svg file]")
+	fs := newFlagSet("bench", "[-addr host:port] [-conns N] [-sizes list] [-duration d] [-rate R | -sweep] [-timeout d] [-json | -csv] [-svg file]")
 	cfg := bench.DefaultConfig()
 	fs.StringVar(&cfg.Addr, "addr", "", "measure the server at this `address` (default: start one in-process, and run the raw TCP baseline)")
 	fs.IntVar(&cfg.Conns, "conns", cfg.Conns, "run every experiment on `N` connections at once")
@@ -31,6 +33,9 @@ func runBench(args []string) int {
 	sizes := sizeList(cfg.Sizes)
 	fs.Var(&sizes, "sizes", "comma-separated DATA payload `sizes` (e.g. 64B,1MiB)")
 	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "time budget of each size in each mode")
+	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "fail when a connection makes no progress for this long (0: wait forever)")
+	fs.Float64Var(&cfg.Rate, "rate", 0, "instead: the open loop, PINGs sent at this many `per second` over all connections for -duration, timed from their due times")
+	fs.BoolVar(&cfg.Sweep, "sweep", false, "instead: latency against load, the open loop at 10% to 120% of the rate the server sustains")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object (schema: docs/bench.md)")
 	asCSV := fs.Bool("csv", false, "print the report as CSV")
 	svg := fs.String("svg", "", "also draw throughput and latency into this SVG `file`")
@@ -47,6 +52,13 @@ func runBench(args []string) int {
 		return usageError(fs, "%v", err)
 	}
 
+	// An unwritable -svg path is found now, not after the measuring.
+	if *svg != "" {
+		if err := checkWritable(*svg); err != nil {
+			return usageError(fs, "-svg: %v", err)
+		}
+	}
+
 	if isatty.IsTerminal(os.Stderr.Fd()) {
 		bar := bench.ProgressBar{W: os.Stderr}
 		cfg.Progress = bar.Update
@@ -54,32 +66,63 @@ func runBench(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := bench.Run(ctx, cfg)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "\nfinal bench: %v\n", err)
+	rep, runErr := bench.Run(ctx, cfg)
+	if rep == nil {
+		fmt.Fprintf(os.Stderr, "\nfinal bench: %v\n", runErr)
 		return 1
 	}
-	if *svg != "" {
-		var buf bytes.Buffer
-		rep.WriteSVG(&buf)
-		if err := writeFileAtomic(*svg, buf.Bytes()); err != nil {
-			fmt.Fprintf(os.Stderr, "final bench: write plot: %v\n", err)
-			return 1
-		}
-	}
-	switch {
-	case *asJSON:
-		err = rep.WriteJSON(os.Stdout)
-	case *asCSV:
-		err = rep.WriteCSV(os.Stdout)
-	default:
-		err = rep.WriteTable(os.Stdout, colour.Enabled(os.Stdout))
-	}
-	if err != nil {
+	// A report is printed even when the run stopped early (Ctrl-C, a
+	// failed experiment): it holds what finished, and says why it stopped.
+	if err := writeBenchReport(rep, *svg, *asJSON, *asCSV, colour); err != nil {
 		fmt.Fprintf(os.Stderr, "final bench: %v\n", err)
 		return 1
 	}
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			runErr = errors.New("interrupted")
+		}
+		fmt.Fprintf(os.Stderr, "final bench: %v\n", runErr)
+		return 1
+	}
 	return 0
+}
+
+// writeBenchReport draws the plot, if asked, and prints the report in the
+// format asked for.
+func writeBenchReport(rep *bench.Report, svg string, asJSON, asCSV bool, colour logging.ColorMode) error {
+	if svg != "" {
+		var buf bytes.Buffer
+		rep.WriteSVG(&buf)
+		if err := writeFileAtomic(svg, buf.Bytes()); err != nil {
+			return fmt.Errorf("write plot: %w", err)
+		}
+	}
+	switch {
+	case asJSON:
+		return rep.WriteJSON(os.Stdout)
+	case asCSV:
+		return rep.WriteCSV(os.Stdout)
+	default:
+		return rep.WriteTable(os.Stdout, colour.Enabled(os.Stdout))
+	}
+}
+
+// checkWritable makes sure a file can be created beside path, the way
+// writeFileAtomic will create it, without touching path itself.
+func checkWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory", path)
+	}
+	probe, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // name the user's path, not the probe's
+		}
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // sizeList is the -sizes flag: payload sizes separated by commas.

@@ -31,18 +31,22 @@ type clientJob struct {
 	pings     int
 	dataSize  size
 	dataCount int
+	// timeout bounds the wait for each answer (and for the connection):
+	// a server that reads but never answers must not hold the command.
+	timeout time.Duration
 }
 
 // runClient is `final client`: it prints each answer on stdout; an ERROR
 // answer is printed too, and makes the exit code 1.
 func runClient(args []string) int {
-	fs := newFlagSet("client", "[-addr host:port] -message text... | -ping N | -data size [-count N]")
+	fs := newFlagSet("client", "[-addr host:port] [-timeout d] -message text... | -ping N | -data size [-count N]")
 	addr := fs.String("addr", server.DefaultAddr, "server `address`")
 	var job clientJob
 	fs.Var(&job.messages, "message", "send `text` as a TEXT frame and print the ACK (repeatable)")
 	fs.IntVar(&job.pings, "ping", 0, "send `N` PINGs one at a time, print each round trip and a summary")
 	fs.Var(&job.dataSize, "data", "send DATA frames of this `size` (e.g. 1MiB), pipelined, and print the rate")
 	fs.IntVar(&job.dataCount, "count", 1, "how many DATA frames -data sends")
+	fs.DurationVar(&job.timeout, "timeout", 10*time.Second, "give up when connecting, or waiting for one answer, takes longer than this")
 	if exit, ok := parse(fs, args); !ok {
 		return exit
 	}
@@ -50,7 +54,7 @@ func runClient(args []string) int {
 		return usageError(fs, "%v", err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), job.timeout)
 	c, err := client.Dial(ctx, *addr)
 	cancel()
 	if err != nil {
@@ -66,6 +70,9 @@ func runClient(args []string) int {
 		if errors.As(err, &serr) {
 			fmt.Fprintf(out, "ERROR %s\n", serr.Text)
 			return 1
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = fmt.Errorf("no answer within %v (-timeout): %w", job.timeout, err)
 		}
 		fmt.Fprintf(os.Stderr, "final client: %v\n", err)
 		return 1
@@ -84,6 +91,8 @@ func (j *clientJob) check(fs *flag.FlagSet) error {
 		return errors.New("-ping must not be negative")
 	case j.dataCount < 1:
 		return errors.New("-count must be at least 1")
+	case j.timeout <= 0:
+		return errors.New("-timeout must be more than zero")
 	case len(j.messages) == 0 && j.pings == 0 && !dataSet:
 		return errors.New("nothing to send: give -message, -ping or -data")
 	}
@@ -95,6 +104,7 @@ func (j *clientJob) check(fs *flag.FlagSet) error {
 
 func (j *clientJob) run(c *client.Conn, out *bufio.Writer) error {
 	for _, m := range j.messages {
+		j.extend(c)
 		total, err := c.Text(m)
 		if err != nil {
 			return err
@@ -102,23 +112,29 @@ func (j *clientJob) run(c *client.Conn, out *bufio.Writer) error {
 		fmt.Fprintf(out, "ACK %d\n", total)
 	}
 	if j.pings > 0 {
-		if err := pings(c, j.pings, out); err != nil {
+		if err := pings(c, j.pings, func() { j.extend(c) }, out); err != nil {
 			return err
 		}
 	}
 	if j.dataCount > 0 {
-		return data(c, int(j.dataSize), j.dataCount, out)
+		return data(c, int(j.dataSize), j.dataCount, func() { j.extend(c) }, out)
 	}
 	return nil
+}
+
+// extend gives the next answer the whole timeout, counted from now.
+func (j *clientJob) extend(c *client.Conn) {
+	c.SetDeadline(time.Now().Add(j.timeout))
 }
 
 // pings measures n round trips, one at a time; each PING carries its
 // sequence number, so a PONG that answered the wrong PING is caught. The
 // summary's percentiles are the bench's (nearest rank, exact).
-func pings(c *client.Conn, n int, out io.Writer) error {
+func pings(c *client.Conn, n int, extend func(), out io.Writer) error {
 	rtts := make(bench.Samples, n)
 	var seq [8]byte
 	for i := range n {
+		extend()
 		binary.BigEndian.PutUint64(seq[:], uint64(i+1))
 		rtt, err := c.Ping(seq[:])
 		if err != nil {
@@ -135,10 +151,12 @@ func pings(c *client.Conn, n int, out io.Writer) error {
 
 // data sends count DATA frames of size bytes from one goroutine while this
 // one reads the ACKs, the way a pipelining client should, and prints the
-// last total and the rate.
-func data(c *client.Conn, size, count int, out io.Writer) error {
+// last total and the rate. Each ACK extends the deadline: while the server
+// answers, the sender may take as long as the whole transfer needs.
+func data(c *client.Conn, size, count int, extend func(), out io.Writer) error {
 	payload := make([]byte, size)
 	start := time.Now()
+	extend()
 	sent := make(chan error, 1)
 	go func() {
 		for range count {
@@ -166,6 +184,7 @@ func data(c *client.Conn, size, count int, out io.Writer) error {
 		if total, err = frame.AckTotal(p); err != nil {
 			return abandon(err)
 		}
+		extend()
 	}
 	elapsed := time.Since(start)
 	if err := <-sent; err != nil {

@@ -1,7 +1,8 @@
 // Package client talks to a ByteStream server (docs/protocol.md).
 //
 // For one request at a time, use Text, Data and Ping: each sends a frame and
-// waits for its answer. To pipeline, let one goroutine Send and Flush while
+// waits for its answer, for as long as SetDeadline allows (forever by
+// default, as with net.Conn). To pipeline, let one goroutine Send and Flush while
 // another calls Receive; the server answers in request order.
 //
 //	c, err := client.Dial(ctx, "127.0.0.1:9000")
@@ -127,6 +128,23 @@ func (c *Conn) roundTrip(t frame.Type, p []byte) (frame.Header, []byte, error) {
 	}
 	return c.Receive()
 }
+
+// SetDeadline sets the read and write deadlines, as net.Conn's does: a
+// call that would wait past t fails with an error matching
+// os.ErrDeadlineExceeded, and so does every later one until the deadline
+// is moved. The zero time means no deadline. A server that reads but never
+// answers would otherwise hold Text, Data, Ping and Receive forever. A call
+// that timed out may have left a frame half written or half read, so after
+// a timeout the connection is of no further use: close it.
+func (c *Conn) SetDeadline(t time.Time) error { return c.nc.SetDeadline(t) }
+
+// SetReadDeadline bounds Receive and the wait for an answer in Text, Data
+// and Ping; see SetDeadline.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.nc.SetReadDeadline(t) }
+
+// SetWriteDeadline bounds Send, Flush and CloseWrite, which wait while the
+// server is not reading; see SetDeadline.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.nc.SetWriteDeadline(t) }
 
 // CloseWrite flushes queued frames and half-closes the connection: the
 // server answers everything sent so far, then closes its side, which

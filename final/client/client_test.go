@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +161,38 @@ func Example() {
 	// ACK 5 <nil>
 	// ACK 10 <nil>
 	// server error: TEXT payload is not valid UTF-8 (byte 0xff at offset 0)
+}
+
+// A server that reads every frame and never answers: without a deadline,
+// Text would wait for its ACK forever.
+func TestADeadlineEndsTheWaitForAnAnswer(t *testing.T) {
+	t.Parallel()
+	c := fakeServer(t, func(frame.Header, []byte) []byte { return nil })
+	c.SetDeadline(time.Now().Add(50 * time.Millisecond))
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Text("anyone there?")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("Text past its deadline: %v, want os.ErrDeadlineExceeded", err)
+		}
+	case <-time.After(mustFinish):
+		t.Fatalf("Text still waiting %v after a 50ms deadline", mustFinish)
+	}
+}
+
+// The write deadline bounds a Send to a server that stopped reading.
+func TestAWriteDeadlineEndsASendNobodyReads(t *testing.T) {
+	t.Parallel()
+	mine, theirs := net.Pipe() // a pipe holds nothing: every write waits for a reader
+	t.Cleanup(func() { mine.Close(); theirs.Close() })
+	c := client.NewConn(mine)
+	c.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
+	err := c.Send(frame.Data, make([]byte, 1<<20))
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Send nobody reads, past its deadline: %v, want os.ErrDeadlineExceeded", err)
+	}
 }

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// startMuteServer accepts connections and reads everything they send
+// without ever answering: the server that hung `final client` and `final
+// bench` before they had a -timeout. accepted receives one value per
+// connection, so a test knows when its client has started waiting.
+func startMuteServer(t *testing.T) (addr string, accepted <-chan struct{}) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan struct{}, 100)
+	var conns sync.WaitGroup
+	conns.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			select {
+			case got <- struct{}{}:
+			default:
+			}
+			conns.Go(func() {
+				defer c.Close()
+				io.Copy(io.Discard, c)
+			})
+		}
+	})
+	t.Cleanup(func() { l.Close(); conns.Wait() })
+	return l.Addr().String(), got
+}
+
+// final returns the command `final args...`, run by this test binary (see
+// TestMain), killed if it outlives the test's patience.
+func final(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "FINAL_CLI_MAIN=1")
+	return cmd
+}
+
+func TestClientTimeoutEndsTheWaitForAMuteServer(t *testing.T) {
+	t.Parallel()
+	addr, _ := startMuteServer(t)
+	out, err := final(t, "client", "-addr", addr, "-message", "hello", "-timeout", "200ms").CombinedOutput()
+	if code := exitCode(err); code != 1 {
+		t.Fatalf("client against a mute server: exit %d (%v), want 1; output:\n%s", code, err, out)
+	}
+	if want := "final client: no answer within 200ms (-timeout): "; !strings.Contains(string(out), want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}
+
+// exitCode is the command's exit status, -1 if it did not exit by itself.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}

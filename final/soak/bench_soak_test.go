@@ -1,0 +1,125 @@
+//go:build soak
+
+package soak
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The bench is a client of many connections too: issue 12 found it holding
+// 2.5 GB for -conns 100 -sizes 16MiB, taking 37 s for a 200 ms budget with
+// -conns 500, and deaf to Ctrl-C against a server that never answers.
+
+// benchChild runs `final bench args...` as a child process (this test
+// binary, see child_test.go) and returns its wall time and peak RSS.
+func benchChild(t *testing.T, args ...string) (elapsed time.Duration, peakRSS float64) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"bench", "-color", "never"}, args...)...)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	probe := probePipes(t, cmd)
+	start := time.Now()
+	err := cmd.Run()
+	elapsed = time.Since(start)
+	probe()
+	if err != nil {
+		t.Fatalf("final bench %v: %v", args, err)
+	}
+	// Maxrss is in kilobytes on Linux.
+	return elapsed, float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) * 1024
+}
+
+// probePipes gives the child the memory probe's file descriptors, which
+// every child of this binary expects (childMain); the bench child never
+// uses them. The returned func closes the test's ends.
+func probePipes(t *testing.T, cmd *exec.Cmd) func() {
+	t.Helper()
+	cmdR, cmdW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ansR, ansW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.ExtraFiles = []*os.File{cmdR, ansW}
+	return func() { cmdR.Close(); ansW.Close(); cmdW.Close(); ansR.Close() }
+}
+
+func TestBenchMemoryWithManyConnectionsOfLargeFrames(t *testing.T) {
+	const threat = "bench: -conns 100 -sizes 16MiB"
+	_, peak := benchChild(t, "-conns", "100", "-sizes", "16MiB", "-pings", "100", "-warmup", "10", "-duration", "500ms")
+	figures.Add(Row{threat, "bench peak RSS", mib(peak), "< 256 MiB", peak < 256<<20})
+}
+
+func TestBenchHonoursItsTimeBudgetWithManyConnections(t *testing.T) {
+	const threat = "bench: -conns 500 -sizes 16 -duration 200ms"
+	elapsed, _ := benchChild(t, "-conns", "500", "-sizes", "16", "-pings", "100", "-warmup", "10", "-duration", "200ms")
+	figures.Add(Row{threat, "wall time (budget 3 × 200 ms + pings)", elapsed.Round(100 * time.Millisecond).String(), "< 20s (was 37s)", elapsed < 20*time.Second})
+}
+
+func TestCtrlCStopsABenchOnAMuteServer(t *testing.T) {
+	const threat = "bench: server reads, never answers"
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan struct{}, 1)
+	var conns sync.WaitGroup
+	conns.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			select {
+			case accepted <- struct{}{}:
+			default:
+			}
+			conns.Go(func() { defer c.Close(); io.Copy(io.Discard, c) })
+		}
+	})
+	defer func() { l.Close(); conns.Wait() }()
+
+	cmd := exec.Command(os.Args[0], "bench", "-addr", l.Addr().String(), "-timeout", "1m")
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	var report strings.Builder
+	cmd.Stdout, cmd.Stderr = &report, io.Discard
+	probe := probePipes(t, cmd)
+	defer probe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-accepted:
+	case <-time.After(mustFinish):
+		cmd.Process.Kill()
+		t.Fatal("the bench never connected")
+	}
+	sent := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(mustFinish):
+		cmd.Process.Kill()
+		<-done
+	}
+	took := time.Since(sent)
+	printed := strings.Contains(report.String(), "Stopped early: interrupted")
+	figures.Add(Row{threat, "SIGINT to exit, partial report printed", fmt.Sprint(took.Round(time.Millisecond)), "< 1s, printed",
+		took < time.Second && printed})
+	if !printed {
+		t.Errorf("the interrupted bench printed no partial report:\n%s", report.String())
+	}
+}
