@@ -29,6 +29,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runProxy(args[1:], stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "grade":
+		return runGrade(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
