@@ -20,7 +20,7 @@ type Timeouts struct {
 
 // DefaultTimeouts are short enough to keep the stage quick and long enough
 // that a busy machine does not trip them during the other checks.
-var DefaultTimeouts = Timeouts{Frame: time.Second, Idle: 3 * time.Second}
+var DefaultTimeouts = Timeouts{Frame: 2 * time.Second, Idle: 3 * time.Second}
 
 // timeoutSlack is how late a timeout may close a connection and still pass.
 const timeoutSlack = 2 * time.Second
@@ -155,7 +155,7 @@ const sigintAfter = 200
 // sigintSettle is how long the grader waits, once its clients are under
 // way, before it sends SIGINT: time for the server to read the half frame
 // that is in flight, so that the frame has surely started.
-const sigintSettle = 250 * time.Millisecond
+const sigintSettle = 150 * time.Millisecond
 
 var checkSigint = check{"sigint", "SIGINT while 2 clients pipeline and one is half way through a frame: every frame is answered, the streams end at frame boundaries, exit status 0", func(t *T) error {
 	p := t.target.proc
@@ -167,8 +167,11 @@ var checkSigint = check{"sigint", "SIGINT while 2 clients pipeline and one is ha
 	errs := make([]error, 3)
 	var done sync.WaitGroup
 	signalled := make(chan struct{})
+	goHalf, halfSent := make(chan struct{}), make(chan struct{})
 	done.Go(func() {
-		errs[2] = t.onConn(func(t *T, c connection) error { return t.finishFrameAfterSigint(c, &ready, signalled) })
+		errs[2] = t.onConn(func(t *T, c connection) error {
+			return t.finishFrameAfterSigint(c, &ready, goHalf, halfSent, signalled)
+		})
 	})
 	for i := range 2 {
 		batches := make([][]frame, 200)
@@ -180,6 +183,8 @@ var checkSigint = check{"sigint", "SIGINT while 2 clients pipeline and one is ha
 		})
 	}
 	ready.Wait()
+	close(goHalf)
+	<-halfSent
 	time.Sleep(sigintSettle)
 	signalGroup(p.cmd, interruptSignal)
 	close(signalled)
@@ -200,25 +205,45 @@ var checkSigint = check{"sigint", "SIGINT while 2 clients pipeline and one is ha
 	return nil
 }}
 
+// lingerProbe is how long a pipelining client keeps sending after the
+// server's close reached it. A server that closed its socket with unread
+// bytes has reset the connection, and a reset can destroy answers already
+// sent: the client's next writes fail. One that half-closed and drains
+// (chapter 06's hangUp) takes them.
+const lingerProbe = 100 * time.Millisecond
+
+// maxInFlight bounds the requests a pipelining client has sent ahead of
+// the answers it read, so that it reads the server's close soon after the
+// server sent it, while a lingering server still drains.
+const maxInFlight = 2000
+
 // pipelineUntilClosed keeps requests flowing on c until the server closes
 // it, checking every answer; it calls ready once sigintAfter answers came.
 func (t *T) pipelineUntilClosed(c connection, batches [][]frame, ready *sync.WaitGroup) error {
 	c.SetDeadline(time.Now().Add(stopGrace + t.timeout))
-	var stopped atomic.Bool
+	var stopAt atomic.Int64 // when the writer stops, in Unix nanoseconds; 0: not yet known
 	var sentReqs sync.Mutex // guards queue: the requests written, in order
 	var queue []frame
+	var answered atomic.Int64
+	wrote := make(chan error, 1)
 	go func() {
-		for i := 0; !stopped.Load(); i++ {
+		for i := 0; stopAt.Load() == 0 || time.Now().UnixNano() < stopAt.Load(); i++ {
 			batch := batches[i%len(batches)]
 			sentReqs.Lock()
 			queue = append(queue, batch...)
+			inFlight := int64(len(queue)) - answered.Load()
 			sentReqs.Unlock()
+			for ; inFlight > maxInFlight && stopAt.Load() == 0; inFlight = int64(len(queue)) - answered.Load() {
+				time.Sleep(time.Millisecond) // queue is only appended here: reading its length is safe
+			}
 			if _, err := c.Write(frameStream(batch).wire); err != nil {
+				wrote <- err
 				return
 			}
 		}
+		wrote <- nil
 	}()
-	defer stopped.Store(true)
+	defer stopAt.CompareAndSwap(0, 1) // any return stops the writer
 	var total uint64
 	readyOnce := sync.OnceFunc(ready.Done)
 	defer readyOnce()
@@ -226,7 +251,14 @@ func (t *T) pipelineUntilClosed(c connection, batches [][]frame, ready *sync.Wai
 	for n := 0; ; n++ {
 		a, err := readAnswer(r)
 		if errors.Is(err, io.EOF) {
-			return nil // the close came after a whole answer: a frame boundary
+			// The close came after a whole answer: a frame boundary. Now
+			// see whether the server drains or resets.
+			stopAt.Store(time.Now().Add(lingerProbe).UnixNano())
+			c.SetWriteDeadline(time.Now().Add(lingerProbe))
+			if err := <-wrote; isReset(err) {
+				return failf("after its last answer the server reset the connection while the client was still sending (%v): closing a socket with unread bytes resets it, and a reset can destroy answers on their way; half-close and drain instead, as chapter 06's hangUp does", err)
+			}
+			return nil
 		}
 		if err != nil {
 			return failf("after SIGINT, answer #%d: %v; want every frame read answered, then a clean close", n+1, t.answerError(err, n, n+1))
@@ -244,6 +276,7 @@ func (t *T) pipelineUntilClosed(c connection, batches [][]frame, ready *sync.Wai
 		if !want.matches(a) {
 			return failf("around SIGINT, answer #%d is %s, not %s", n+1, a, describeAnswer(want))
 		}
+		answered.Store(int64(n + 1))
 		if n+1 == sigintAfter {
 			readyOnce()
 		}
@@ -253,18 +286,22 @@ func (t *T) pipelineUntilClosed(c connection, batches [][]frame, ready *sync.Wai
 // finishFrameAfterSigint sends half a DATA frame, waits for SIGINT, sends
 // the rest and expects its ACK, then the close: docs/protocol.md's server
 // lets every connection finish the frame it is on.
-func (t *T) finishFrameAfterSigint(c connection, ready *sync.WaitGroup, signalled <-chan struct{}) error {
+func (t *T) finishFrameAfterSigint(c connection, ready *sync.WaitGroup, goHalf <-chan struct{}, halfSent chan<- struct{}, signalled <-chan struct{}) error {
 	readyOnce := sync.OnceFunc(ready.Done)
 	defer readyOnce()
+	halfOnce := sync.OnceFunc(func() { close(halfSent) })
+	defer halfOnce()
 	c.SetDeadline(time.Now().Add(stopGrace + t.timeout))
 	if err := t.exchange(c, []frame{{typeText, []byte("before")}}, nil, 0); err != nil {
 		return err
 	}
+	readyOnce()
+	<-goHalf
 	half := frame{typeData, make([]byte, 64<<10)}.encode(nil)
 	if _, err := c.Write(half[:len(half)/2]); err != nil {
 		return failf("write the first half of a frame: %v", err)
 	}
-	readyOnce()
+	halfOnce()
 	<-signalled
 	time.Sleep(sigintSettle)
 	if _, err := c.Write(half[len(half)/2:]); err != nil {

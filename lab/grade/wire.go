@@ -49,6 +49,8 @@ func (f frame) String() string {
 	switch {
 	case f.typ == typeAck && len(f.payload) == 8:
 		return fmt.Sprintf("ACK %d", binary.BigEndian.Uint64(f.payload))
+	case f.typ == typeError:
+		return "ERROR " + shorten(strconv.Quote(string(f.payload)), len(f.payload))
 	case f.typ == typeData || len(f.payload) > 24:
 		return fmt.Sprintf("%s %dB", typeName(f.typ), len(f.payload))
 	}
