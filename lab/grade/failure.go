@@ -36,7 +36,8 @@ func failf(format string, args ...any) *Failure {
 // window is how many messages around the failing one a failure shows.
 const window = 3
 
-// Detail is the failure's explanation, one indented block of lines.
+// Detail is the failure's explanation, one indented block of lines; the
+// replay commands are apart, in Result.Replay.
 func (f *Failure) Detail() string {
 	var b strings.Builder
 	if f.sent != nil {
@@ -45,13 +46,6 @@ func (f *Failure) Detail() string {
 	if f.want != nil {
 		fmt.Fprintf(&b, "  expected  %s\n", listAround(f.want, f.at))
 		fmt.Fprintf(&b, "  got       %s\n", listAround(f.got, f.at))
-	}
-	for i, line := range f.replay {
-		label := "          "
-		if i == 0 {
-			label = "  replay  "
-		}
-		fmt.Fprintf(&b, "%s%s\n", label, line)
 	}
 	return b.String()
 }

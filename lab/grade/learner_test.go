@@ -1,6 +1,7 @@
 package grade_test
 
 import (
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -54,5 +55,16 @@ func TestGreedyServerFailsTheLimitOnMemory(t *testing.T) {
 	r := result(t, rep, "limit")
 	if r.Status != "fail" || !strings.Contains(r.Message, "memory grew") {
 		t.Fatalf("limit = %s: %s; want a failure about memory", r.Status, r.Message)
+	}
+}
+
+// Stage 1 is chapter 01's first exercise done: a Python server that keeps
+// messages apart at newlines passes it, printing each as Go's %q would.
+func TestPythonNewlineServerPassesStage1(t *testing.T) {
+	t.Parallel()
+	needPython(t)
+	rep := gradeRun(t, 1, grade.Config{Command: []string{"python3", filepath.Join(moduleRoot, "testdata", "grade", "lines.py"), "{port}"}})
+	if !rep.Passed {
+		t.Fatalf("the Python newline server failed stage 1:\n%s", describe(rep))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"regexp"
 	"strings"
 	"time"
@@ -187,6 +188,11 @@ func startTarget(ctx context.Context, cfg *Config) (*target, func(), error) {
 			}
 			go lines.follow(cfg.Output)
 		}
+		c, err := net.DialTimeout("tcp", cfg.Addr, 5*time.Second)
+		if err != nil {
+			return nil, nil, fmt.Errorf("nothing to grade at %s: %w", cfg.Addr, err)
+		}
+		c.Close()
 		return &target{addr: cfg.Addr, lines: lines}, func() {}, nil
 	}
 	addr, err := freeAddr()

@@ -26,6 +26,13 @@ func WriteResult(w io.Writer, r Result, withTime bool) {
 	}
 	b.WriteString("\n")
 	b.WriteString(r.Detail)
+	for i, line := range r.Replay {
+		label := "          "
+		if i == 0 {
+			label = "  replay  "
+		}
+		fmt.Fprintf(&b, "%s%s\n", label, line)
+	}
 	io.WriteString(w, b.String())
 }
 

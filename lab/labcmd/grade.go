@@ -119,6 +119,7 @@ func runGrade(args []string, stdout, stderr io.Writer) int {
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		enc.Encode(rep)
 	} else {
 		grade.WriteSummary(stdout, rep)
