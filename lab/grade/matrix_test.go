@@ -1,8 +1,10 @@
 package grade_test
 
 import (
+	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,4 +103,39 @@ func describe(rep *grade.Report) string {
 		fmt.Fprintf(&b, "%s %s: %s\n%s", r.Status, r.Name, r.Message, r.Detail)
 	}
 	return b.String()
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/grade/matrix.md from the matrix")
+
+// The table docs/grade.md shows is the matrix this test grades, rendered;
+// `go test ./lab/grade -run TestMatrixTable -update` rewrites it.
+func TestMatrixTableIsCurrent(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("| program | stage 1 | stage 2 | stage 3 | stage 4 | stage 5 | stage 6 |\n")
+	b.WriteString("|---------|---------|---------|---------|---------|---------|---------|\n")
+	for _, row := range matrix {
+		fmt.Fprintf(&b, "| `%s` |", strings.TrimPrefix(row.pkg, "./"))
+		for stage := 1; stage <= 6; stage++ {
+			cell := "fail"
+			if contains(row.passes, stage) {
+				cell = "**pass**"
+			}
+			fmt.Fprintf(&b, " %s |", cell)
+		}
+		b.WriteString("\n")
+	}
+	name := filepath.Join(moduleRoot, "testdata", "grade", "matrix.md")
+	if *update {
+		if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != b.String() {
+		t.Errorf("%s is not the matrix; rerun with -update:\n%s", name, b.String())
+	}
 }

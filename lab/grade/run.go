@@ -71,13 +71,15 @@ type Result struct {
 
 // Report is a whole run, the object -json prints.
 type Report struct {
-	Stage      int      `json:"stage"`
-	Title      string   `json:"title"`
-	Seed       int64    `json:"seed"`
-	Passed     bool     `json:"passed"` // every check that ran passed, and at least one ran
-	Error      string   `json:"error,omitempty"`
-	Checks     []Result `json:"checks"`
-	DurationMS int64    `json:"duration_ms"`
+	Stage  int    `json:"stage"`
+	Title  string `json:"title"`
+	Seed   int64  `json:"seed"`
+	Passed bool   `json:"passed"` // every check that ran passed, and at least one ran
+	Error  string `json:"error,omitempty"`
+	// Interrupted: Ctrl-C (or SIGTERM) ended the run early.
+	Interrupted bool     `json:"interrupted,omitempty"`
+	Checks      []Result `json:"checks"`
+	DurationMS  int64    `json:"duration_ms"`
 }
 
 // Count returns how many checks have status.
@@ -133,7 +135,8 @@ func Run(ctx context.Context, cfg Config) *Report {
 			cfg.Progress(res)
 		}
 	}
-	rep.Passed = rep.Count(statusFail) == 0 && rep.Count(statusPass) > 0 && ctx.Err() == nil
+	rep.Interrupted = ctx.Err() != nil
+	rep.Passed = rep.Count(statusFail) == 0 && rep.Count(statusPass) > 0 && !rep.Interrupted
 	return rep
 }
 
@@ -147,6 +150,10 @@ func runOne(ctx context.Context, tg *target, cfg *Config, c check, files *replay
 	t := newT(ctx, tg, cfg.Stage, c, cfg)
 	status, err := runCheck(t, c)
 	res := Result{Name: c.name, Status: status, DurationMS: time.Since(began).Milliseconds()}
+	if ctx.Err() != nil { // Ctrl-C: whatever the check saw, it was cut short
+		res.Status, res.Message = statusSkip, "interrupted"
+		return res
+	}
 	if err == nil {
 		return res
 	}

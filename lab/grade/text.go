@@ -43,8 +43,11 @@ func WriteSummary(w io.Writer, rep *Report) {
 		return
 	}
 	verdict := "FAILED"
-	if rep.Passed {
+	switch {
+	case rep.Passed:
 		verdict = "PASSED"
+	case rep.Interrupted:
+		verdict = "INTERRUPTED"
 	}
 	fmt.Fprintf(w, "lab grade: stage %d %s: %d passed, %d failed, %d skipped\n",
 		rep.Stage, verdict, rep.Count(statusPass), rep.Count(statusFail), rep.Count(statusSkip))
