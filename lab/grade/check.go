@@ -13,6 +13,9 @@ type check struct {
 	name string
 	doc  string // one line, for -list
 	run  func(t *T) error
+	// waits, for a check that waits for the server's timeouts, is how
+	// long that takes: it is added to the check's own timeout.
+	waits func(Timeouts) time.Duration
 }
 
 // T is what a running check holds: the server, the stage, a seeded random
@@ -39,9 +42,13 @@ func skipf(format string, args ...any) error { return &skipError{fmt.Sprintf(for
 // newT prepares check c to run.
 func newT(ctx context.Context, tg *target, st *Stage, c check, cfg *Config) *T {
 	seed := cfg.Seed ^ int64(hashName(c.name))
-	return &T{ctx: ctx, target: tg, stage: st, seed: seed,
+	t := &T{ctx: ctx, target: tg, stage: st, seed: seed,
 		rng:     rand.New(rand.NewPCG(uint64(seed), uint64(st.Number))),
 		timeout: cfg.Timeout, deadline: time.Now().Add(cfg.Timeout), timeouts: cfg.timeouts()}
+	if c.waits != nil && t.timeouts != nil {
+		t.deadline = t.deadline.Add(c.waits(*t.timeouts))
+	}
+	return t
 }
 
 // hashName spreads check names over seeds (FNV-1a).

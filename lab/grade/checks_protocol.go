@@ -29,7 +29,7 @@ var checkPipelined = check{"pipelined", "thousands of requests written before an
 		}
 		return t.exchange(c, reqs, randomCuts(t.rng, len(frameStream(reqs).wire), 1, 4096), 0)
 	})
-}}
+}, nil}
 
 // badRequests are the message errors of docs/protocol.md, between two
 // TEXT frames whose ACKs show that nothing was counted.
@@ -52,7 +52,7 @@ var checkMessageErrors = check{"message-errors", "unknown types, server-only typ
 		reqs := append(append([]frame(nil), badRequests...), badRequests...)
 		return t.exchange(c, reqs, randomCuts(t.rng, len(frameStream(reqs).wire), 1, 9), randomGap)
 	})
-}}
+}, nil}
 
 var checkBigFrames = check{"big-frames", "DATA and TEXT of megabytes, pipelined and cut, counted exactly", func(t *T) error {
 	return t.onConn(func(t *T, c connection) error {
@@ -65,7 +65,7 @@ var checkBigFrames = check{"big-frames", "DATA and TEXT of megabytes, pipelined 
 		}
 		return t.exchange(c, reqs, randomCuts(t.rng, len(frameStream(reqs).wire), 1, maxPiece), 0)
 	})
-}}
+}, nil}
 
 var checkPingPong = check{"ping-pong", "500 PINGs, each waiting for its PONG: answers go out without waiting for more requests", func(t *T) error {
 	reqs := make([]frame, 500)
@@ -73,7 +73,7 @@ var checkPingPong = check{"ping-pong", "500 PINGs, each waiting for its PONG: an
 		reqs[i] = frame{typePing, binary.BigEndian.AppendUint64(nil, uint64(i+1))}
 	}
 	return t.stopAndWait(reqs)
-}}
+}, nil}
 
 // oversize is a header declaring 4 GiB − 1 bytes, the most a length can
 // say, followed by some of that payload.
@@ -92,11 +92,11 @@ const (
 
 var checkLimit = check{"limit", "a length of 4 GiB − 1 is refused: the connection closed, no reading on, no memory spent, others still served", func(t *T) error {
 	return t.refuseOversize(false)
-}}
+}, nil}
 
 var checkErrorBeforeClose = check{"error-before-close", "the refused length is answered with an ERROR before the close", func(t *T) error {
 	return t.refuseOversize(true)
-}}
+}, nil}
 
 // refuseOversize sends an oversize header and expects the server to hang
 // up, after an ERROR when needsError, and to serve a new connection after.

@@ -27,7 +27,7 @@ var checkWhole = check{"whole", "messages written whole, one write each, each an
 		{typeText, []byte("hello")}, {typeText, []byte("world")}, {typePing, []byte("ping")},
 		{typeData, []byte(strings.Repeat("d", 100))}, {typeText, []byte{}}, {typeData, []byte{}},
 	})
-}}
+}, nil}
 
 var checkCuts = check{"cuts", "a short stream cut at every byte position, then one byte per write", func(t *T) error {
 	var n int
@@ -42,7 +42,7 @@ var checkCuts = check{"cuts", "a short stream cut at every byte position, then o
 		}
 	}
 	return nil
-}}
+}, nil}
 
 // shortRequests is the answering stages' short stream: 21 bytes.
 var shortRequests = []frame{{typeText, []byte("hi")}, {typePing, []byte("p")}, {typeData, []byte("abc")}}
@@ -73,14 +73,14 @@ var checkRandomCuts = check{"random-cuts", "longer streams cut into pieces of se
 		// arrive than a short frame timeout (stage 6), even on a busy machine.
 		return t.exchange(c, reqs, randomCuts(t.rng, len(frameStream(reqs).wire), 1, 256), randomGap)
 	})
-}}
+}, nil}
 
 var checkCoalesced = check{"coalesced", "many messages merged into a single write", func(t *T) error {
 	if p := t.stage.printing; p != nil {
 		return t.printExchange(p.randomMessages(t.rng, 40), nil, 0, false)
 	}
 	return t.onConn(func(t *T, c connection) error { return t.exchange(c, randomRequests(t.rng, 200), nil, 0) })
-}}
+}, nil}
 
 // randomRequests returns n seeded requests the protocol accepts: TEXT,
 // DATA and PING of assorted sizes, empty ones included.

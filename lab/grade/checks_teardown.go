@@ -55,7 +55,7 @@ var checkFrameTimeout = check{"frame-timeout", "a client sending one byte every 
 			}
 		}
 	})
-}}
+}, func(tm Timeouts) time.Duration { return tm.Frame + timeoutSlack }}
 
 var checkIdleTimeout = check{"idle-timeout", "a client silent after its first answer is closed by the idle timeout", func(t *T) error {
 	tm, err := t.needTimeouts()
@@ -76,7 +76,7 @@ var checkIdleTimeout = check{"idle-timeout", "a client silent after its first an
 		}
 		return nil
 	})
-}}
+}, func(tm Timeouts) time.Duration { return tm.Idle + timeoutSlack }}
 
 // needTimeouts returns the short timeouts, or skips the check with a note
 // that says how to run it.
@@ -110,7 +110,7 @@ var checkHalfClose = check{"half-close", "a client that sends 2000 requests and 
 		}
 		return nil
 	})
-}}
+}, nil}
 
 // concurrentConns is how many connections the concurrent check holds open
 // at once: hundreds, well inside a process's default 1024 files.
@@ -146,7 +146,7 @@ var checkConcurrent = check{"concurrent", "300 connections open at once, each pi
 		}
 	}
 	return nil
-}}
+}, nil}
 
 // sigintAfter is how many answers each pipelining client reads before the
 // grader interrupts the server.
@@ -203,7 +203,7 @@ var checkSigint = check{"sigint", "SIGINT while 2 clients pipeline and one is ha
 		return failf("after SIGINT the server ended with %s; want exit status 0", p.exitStatus())
 	}
 	return nil
-}}
+}, nil}
 
 // lingerProbe is how long a pipelining client keeps sending after the
 // server's close reached it. A server that closed its socket with unread

@@ -18,24 +18,26 @@ import (
 // so that each check is shown to catch something: no check passes
 // vacuously. With no bug switched on it passes stage 6.
 type mutant struct {
-	pingAsAck      bool // whole: a PING answered with an ACK
-	oneReadHeader  bool // cuts: a header read with one Read
-	oneReadPayload bool // random-cuts: a payload read with one Read
-	onePerRead     bool // coalesced: one frame per Read, the rest dropped
-	total16        bool // pipelined: the ACK total kept in 16 bits
-	countRejected  bool // message-errors: rejected frames counted in the total
-	readOn         bool // limit: an oversized frame read on instead of refused
-	limit1MiB      bool // big-frames: frames over 1 MiB refused
-	shortPong      bool // ping-pong: a PONG carries only 4 bytes of its PING
-	silentRefusal  bool // error-before-close: an oversized frame closed without ERROR
-	idleEveryRead  bool // frame-timeout: the idle deadline renewed on every Read (slowloris)
-	noIdleTimeout  bool // idle-timeout: a silent client kept forever
-	closeAtEOF     bool // half-close: the reader closes at EOF while answers are still queued
-	oneConnAtATime bool // concurrent: connections served one after another
+	timeouts       grade.Timeouts // the frame and idle timeouts it keeps, and tells the grader
+	pingAsAck      bool           // whole: a PING answered with an ACK
+	oneReadHeader  bool           // cuts: a header read with one Read
+	oneReadPayload bool           // random-cuts: a payload read with one Read
+	onePerRead     bool           // coalesced: one frame per Read, the rest dropped
+	total16        bool           // pipelined: the ACK total kept in 16 bits
+	countRejected  bool           // message-errors: rejected frames counted in the total
+	readOn         bool           // limit: an oversized frame read on instead of refused
+	limit1MiB      bool           // big-frames: frames over 1 MiB refused
+	shortPong      bool           // ping-pong: a PONG carries only 4 bytes of its PING
+	silentRefusal  bool           // error-before-close: an oversized frame closed without ERROR
+	idleEveryRead  bool           // frame-timeout: the idle deadline renewed on every Read (slowloris)
+	noIdleTimeout  bool           // idle-timeout: a silent client kept forever
+	closeAtEOF     bool           // half-close: the reader closes at EOF while answers are still queued
+	oneConnAtATime bool           // concurrent: connections served one after another
 }
 
-// mutantTimeouts are the mutants' timeouts, told to the grader.
-var mutantTimeouts = grade.DefaultTimeouts
+// shortTimeouts make a mutant's timeouts quick to test; the server without
+// a bug keeps the grader's defaults, which a busy machine never trips.
+var shortTimeouts = grade.Timeouts{Frame: 500 * time.Millisecond, Idle: time.Second}
 
 const mutantLimit = 16 << 20
 
@@ -66,10 +68,13 @@ func (m mutant) start(t *testing.T) string {
 
 // renewing renews a conn's read deadline before every Read: the slowloris
 // bug of an idle timeout mistaken for a frame timeout.
-type renewing struct{ net.Conn }
+type renewing struct {
+	net.Conn
+	idle time.Duration
+}
 
 func (r renewing) Read(p []byte) (int, error) {
-	r.SetReadDeadline(time.Now().Add(mutantTimeouts.Idle))
+	r.SetReadDeadline(time.Now().Add(r.idle))
 	return r.Conn.Read(p)
 }
 
@@ -81,7 +86,7 @@ func (m mutant) handle(c net.Conn) {
 	}
 	var src io.Reader = c
 	if m.idleEveryRead {
-		src = renewing{c}
+		src = renewing{c, m.timeouts.Idle}
 	}
 	in := bufio.NewReader(src)
 	out := bufio.NewWriter(c)
@@ -94,14 +99,14 @@ func (m mutant) handle(c net.Conn) {
 		case m.noIdleTimeout:
 			c.SetReadDeadline(time.Time{}) // the frame timeout ended with the frame
 		case !m.idleEveryRead:
-			c.SetReadDeadline(time.Now().Add(mutantTimeouts.Idle))
+			c.SetReadDeadline(time.Now().Add(m.timeouts.Idle))
 		}
 		if _, err := in.Peek(1); err != nil {
 			out.Flush()
 			return
 		}
 		if !m.idleEveryRead {
-			c.SetReadDeadline(time.Now().Add(mutantTimeouts.Frame))
+			c.SetReadDeadline(time.Now().Add(m.timeouts.Frame))
 		}
 		typ, payload, ok := m.readFrame(c, in, out)
 		if !ok {
@@ -215,11 +220,18 @@ func writeFrame(w *bufio.Writer, typ byte, payload []byte) {
 
 // gradeMutant grades m at stage 6, only the named check (all checks when
 // name is empty).
+//
+// A mutant's check fails by waiting: for a close that never comes, or for
+// the check's timeout. Short timeouts keep that to a few seconds.
 func gradeMutant(t *testing.T, m mutant, name string) *grade.Report {
-	cfg := grade.Config{Addr: m.start(t), Timeouts: mutantTimeouts, Timeout: 4 * time.Second}
+	cfg := grade.Config{Timeout: 2 * time.Second}
+	if m.timeouts == (grade.Timeouts{}) {
+		m.timeouts = shortTimeouts
+	}
 	if name != "" {
 		cfg.Run = only(name)
 	}
+	cfg.Addr, cfg.Timeouts = m.start(t), m.timeouts
 	return gradeRun(t, 6, cfg)
 }
 
@@ -227,7 +239,7 @@ func gradeMutant(t *testing.T, m mutant, name string) *grade.Report {
 // through, so a mutant's failure is its bug's doing.
 func TestMutantWithoutBugPasses(t *testing.T) {
 	t.Parallel()
-	rep := gradeMutant(t, mutant{}, "")
+	rep := gradeMutant(t, mutant{timeouts: grade.DefaultTimeouts}, "")
 	for _, r := range rep.Checks {
 		want := "pass"
 		if r.Name == "sigint" {
