@@ -71,7 +71,7 @@ soak-race: ## the soak suite under the race detector, at reduced counts
 	$(GO) test -race -tags soak -run . -count=1 -v -timeout 5m ./final/soak
 
 .PHONY: grade-matrix
-grade-matrix: ## grade every step and final at every stage with lab grade, as the table in docs/grade.md says (~2 min)
+grade-matrix: ## grade every step and final at every stage with lab grade, as the table in docs/grade.md says (~1 min)
 	GRADE_MATRIX=1 $(GO) test -count=1 -run 'TestMatrix' -v ./lab/grade
 
 .PHONY: fuzz

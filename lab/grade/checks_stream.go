@@ -19,7 +19,7 @@ const cutGap = 20 * time.Millisecond
 // randomGap is the pause between randomly cut pieces.
 const randomGap = time.Millisecond
 
-var checkWhole = check{"whole", "messages written whole, one write each, each answered before the next", func(t *T) error {
+var checkWhole = check{"whole", "messages written whole, one write each, the next once the last was answered (or printed)", func(t *T) error {
 	if t.stage.printing != nil {
 		return t.printExchange([]string{"hello", "world", "one more"}, nil, 0, true)
 	}
