@@ -186,6 +186,7 @@ var checkSigint = check{"sigint", "SIGINT while 2 clients pipeline and one is ha
 	close(goHalf)
 	<-halfSent
 	time.Sleep(sigintSettle)
+	said := p.tail.offset()
 	signalGroup(p.cmd, interruptSignal)
 	close(signalled)
 	done.Wait()
@@ -199,7 +200,7 @@ var checkSigint = check{"sigint", "SIGINT while 2 clients pipeline and one is ha
 	case <-time.After(stopGrace + t.timeout):
 		return failf("the server was still running %v after SIGINT", stopGrace+t.timeout)
 	}
-	if code := p.exitCode(); code != 0 {
+	if code := p.exitCode(said); code != 0 {
 		return failf("after SIGINT the server ended with %s; want exit status 0", p.exitStatus())
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +35,10 @@ type process struct {
 	done chan struct{} // closed once the program exited
 	err  error         // Wait's result, valid after done
 	tail *tail
+	// goRun: the program is `go run`, which exits 1 after an interrupt
+	// even when the program it ran exited 0 (it prints "exit status N"
+	// only when that program failed).
+	goRun bool
 }
 
 // freeAddr asks the kernel for a free loopback port. The port is free when
@@ -66,7 +71,8 @@ func startProcess(argv []string, addr string, lines *lineLog, log io.Writer) (*p
 	// PYTHONUNBUFFERED: a Python server's print reaches the pipe at once,
 	// as it would reach a terminal.
 	cmd.Env = append(os.Environ(), "PORT="+port, "ADDR="+addr, "HOST="+host, "PYTHONUNBUFFERED=1")
-	p := &process{cmd: cmd, done: make(chan struct{}), tail: &tail{}}
+	p := &process{cmd: cmd, done: make(chan struct{}), tail: &tail{},
+		goRun: len(argv) > 1 && filepath.Base(argv[0]) == "go" && argv[1] == "run"}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -137,8 +143,16 @@ func (p *process) exitStatus() string {
 	return p.err.Error()
 }
 
-// exitCode is the program's exit code, -1 when a signal ended it.
-func (p *process) exitCode() int { return p.cmd.ProcessState.ExitCode() }
+// exitCode is the program's exit code, -1 when a signal ended it. For
+// `go run` after an interrupt, it is the code of the program go ran: 1
+// only if go said "exit status 1" in the output since offset.
+func (p *process) exitCode(offset int64) int {
+	code := p.cmd.ProcessState.ExitCode()
+	if p.goRun && code == 1 && !strings.Contains(p.tail.since(offset, tailLines), "exit status ") {
+		return 0
+	}
+	return code
+}
 
 // stop interrupts the program's process group, then kills it after
 // stopGrace. It returns once the program has exited.
