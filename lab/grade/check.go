@@ -60,7 +60,8 @@ func hashName(s string) uint64 {
 	return h
 }
 
-// runCheck runs c, turning a panic-free error into a result.
+// runCheck runs c until its deadline and says whether it passed, failed
+// or was skipped, with the error that says why.
 func runCheck(t *T, c check) (status string, err error) {
 	ctx, cancel := context.WithDeadline(t.ctx, t.deadline)
 	defer cancel()

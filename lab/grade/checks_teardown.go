@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -248,9 +247,8 @@ func (t *T) pipelineUntilClosed(c connection, batches [][]frame, ready *sync.Wai
 	var total uint64
 	readyOnce := sync.OnceFunc(ready.Done)
 	defer readyOnce()
-	r := net.Conn(c)
 	for n := 0; ; n++ {
-		a, err := readAnswer(r)
+		a, err := readAnswer(c)
 		if errors.Is(err, io.EOF) {
 			// The close came after a whole answer: a frame boundary. Now
 			// see whether the server drains or resets.

@@ -52,18 +52,6 @@ func StageByNumber(n int) (*Stage, error) {
 // Prints reports whether the stage reads the server's stdout.
 func (s *Stage) Prints() bool { return s.printing != nil }
 
-// CheckInfo describes a check for -list.
-type CheckInfo struct{ Name, Doc string }
-
-// Checks lists the stage's checks in the order they run.
-func (s *Stage) Checks() []CheckInfo {
-	out := make([]CheckInfo, len(s.checks))
-	for i, c := range s.checks {
-		out[i] = CheckInfo{c.name, c.doc}
-	}
-	return out
-}
-
 // hasTimeouts reports whether the stage checks timeouts, and so starts the
 // server with -server-flags.
 func (s *Stage) hasTimeouts() bool {
