@@ -90,6 +90,10 @@ soak: ## robustness suite: 10,000 connections, hostile clients, shutdown under l
 soak-race: ## the soak suite under the race detector, at reduced counts
 	$(GO) test -race -tags soak -run . -count=1 -v -timeout 5m ./final/soak
 
+.PHONY: grade-matrix
+grade-matrix: ## grade every step and final at every stage with lab grade, as the table in docs/grade.md says (~1 min)
+	GRADE_MATRIX=1 $(GO) test -count=1 -run 'TestMatrix' -v ./lab/grade
+
 .PHONY: fuzz
 fuzz: ## run each fuzz target for FUZZTIME (default 30s): the frame reader, then a whole server connection
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./final/frame

@@ -30,11 +30,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runProxy(args[1:], stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "grade":
+		return runGrade(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "lab: unknown command %q (want proxy or demo; see lab help)\n", args[0])
+	fmt.Fprintf(stderr, "lab: unknown command %q (want proxy, demo or grade; see lab help)\n", args[0])
 	return 2
 }
 
@@ -44,8 +46,12 @@ const usage = `usage: lab COMMAND [flags]
         forward TCP connections, splitting and coalescing writes on purpose
   lab demo
         show a naive receiver break and a length-prefixed one survive
+  lab grade -stage N -- COMMAND [ARG...]
+        start your server (in any language), grade it through cuts and merges, stop it
+  lab grade -list
+        the stages and their checks
 
 A RULE is comma-separated settings: split=N, split=MIN-MAX, gap=DURATION
 (default 2ms when splitting), coalesce=DURATION, delay=DURATION.
-Run 'lab proxy -h' for the proxy's flags.
+Run 'lab proxy -h' or 'lab grade -h' for their flags.
 `
