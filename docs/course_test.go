@@ -62,8 +62,10 @@ func unembeddedOutput(p *page) []string {
 	return problems
 }
 
-// commandLines are a block's lines that start a command: not blank, not a
-// comment, not the continuation of a line ending in a backslash.
+// commandLines are a block's commands, one string each: its lines that are
+// not blank and not a comment, with the lines a backslash continues joined
+// to the one they continue, so that a `# terminal N` on a command's last
+// line counts for the whole command.
 func commandLines(b block) []string {
 	var out []string
 	continued := false
@@ -71,10 +73,14 @@ func commandLines(b block) []string {
 		l := strings.TrimSpace(raw)
 		wasContinued := continued
 		continued = strings.HasSuffix(l, `\`)
-		if l == "" || strings.HasPrefix(l, "#") || wasContinued {
-			continue
+		switch {
+		case wasContinued:
+			out[len(out)-1] = strings.TrimSuffix(out[len(out)-1], `\`) + l
+		case l == "" || strings.HasPrefix(l, "#"):
+			continued = false
+		default:
+			out = append(out, l)
 		}
-		out = append(out, l)
 	}
 	return out
 }
@@ -85,23 +91,28 @@ var commands = map[string]bool{
 	"go": true, "make": true, "kill": true, "wait": true, "jobs": true,
 	"for": true, "do": true, "done": true, "cd": true, "git": true,
 	"sudo": true, "tshark": true, "ss": true, "lsof": true,
+	"strace": true, "perf": true, "rm": true,
 }
 
-// isCommand reports whether l starts with one of the commands, after any
-// VAR=value assignments.
+// isCommand reports whether l starts with one of the commands, or with a
+// program the page had the learner build (`./naive`), after any VAR=value
+// assignments.
 func isCommand(l string) bool {
 	for _, word := range strings.Fields(l) {
 		if strings.Contains(word, "=") && !strings.HasPrefix(word, "-") {
 			continue // an environment assignment, NO_COLOR=1
 		}
-		return commands[word]
+		return commands[word] || builtProgram.MatchString(word)
 	}
 	return false
 }
 
-// longRunning matches a command that keeps running until Ctrl-C: a server
-// or a lab proxy.
-var longRunning = regexp.MustCompile(`^go run \S+ (server|proxy)\b|^make (server|lab)\b`)
+// builtProgram matches a program run from the current folder, `./naive`.
+var builtProgram = regexp.MustCompile(`^\./[a-z0-9][a-z0-9.-]*$`)
+
+// longRunning matches a command that keeps running until Ctrl-C: a server,
+// a lab proxy (run with go run, or built first), or a packet capture.
+var longRunning = regexp.MustCompile(`^go run \S+ (server|proxy)\b|^make (server|lab)\b|^\./\S+ (server|proxy)\b|^(sudo )?tshark\b`)
 
 // terminal matches the comment that says where a command goes.
 var terminal = regexp.MustCompile(`# terminal \d\b`)
