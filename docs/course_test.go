@@ -91,7 +91,7 @@ var commands = map[string]bool{
 	"go": true, "make": true, "kill": true, "wait": true, "jobs": true,
 	"for": true, "do": true, "done": true, "cd": true, "git": true,
 	"sudo": true, "tshark": true, "ss": true, "lsof": true,
-	"strace": true, "perf": true, "rm": true,
+	"strace": true, "perf": true, "rm": true, "python3": true, "nc": true,
 }
 
 // isCommand reports whether l starts with one of the commands, or with a
