@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"encoding/binary"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/nettest"
 
 	"bytestream/lab/shape"
 )
@@ -103,6 +108,60 @@ func TestCheckAckRefusesAWrongAnswer(t *testing.T) {
 	if err := checkAck(typeError, []byte("no"), 7); err == nil {
 		t.Error("an ERROR accepted as an ACK")
 	}
+}
+
+// A fast server that answers nonsense gets no speed at all: the first wrong
+// ACK total stops the measurement, in both modes (chapter 05, check
+// yourself 3).
+func TestABenchAgainstAServerThatMiscountsReportsNoSpeed(t *testing.T) {
+	t.Parallel()
+	addr := startMiscounter(t)
+	for name, measure := range map[string]func(string, int, time.Duration) (rate, error){
+		"stop-and-wait": stopAndWait,
+		"pipelined":     pipelined,
+	} {
+		r, err := measure(addr, 64, 20*time.Millisecond)
+		if err == nil || !strings.Contains(err.Error(), "want ACK") {
+			t.Errorf("%s against a miscounting server: %+v, %v; want an error naming the ACK it wanted", name, r, err)
+		}
+	}
+	if rows, err := measureThroughput(addr, []int{64}, 20*time.Millisecond); err == nil {
+		t.Errorf("measureThroughput reported %+v; want no rows and an error", rows)
+	}
+}
+
+// startMiscounter serves DATA at once, with an ACK total one too high.
+func startMiscounter(t *testing.T) string {
+	t.Helper()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				in := bufio.NewReader(conn)
+				total := uint64(0)
+				for {
+					_, payload, err := readFrame(in, maxPayloadSize)
+					if err != nil {
+						return
+					}
+					total += uint64(len(payload))
+					if err := writeFrame(conn, typeAck, binary.BigEndian.AppendUint64(nil, total+1)); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
 }
 
 // Every measurement runs against a real server over loopback, here one whose
