@@ -14,23 +14,19 @@
 //	go run ./steps/02-readfull server
 //	go run ./steps/02-readfull client -message hello -message world
 //
-// Read this file from top to bottom: main picks a subcommand, the server
-// comes next with readExactly, the loop that is this step's lesson, and the
-// client is last.
+// The lesson is server.go, read top to bottom: serve, handle, readRecords
+// and readExactly, the loop that is this step's fix. client.go pads each
+// message into a record; main.go and addrfile.go are step 01's.
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 )
 
@@ -64,12 +60,27 @@ func run(args []string) int {
 	return 2
 }
 
+// parseFlags parses a subcommand's flags and refuses any word left over:
+// `server extra` is a typo or a misunderstanding, and a program that
+// ignored it would hide the mistake. It reports false for status 2; the
+// flag package has already printed its own errors.
+func parseFlags(flags *flag.FlagSet, args []string) bool {
+	if err := flags.Parse(args); err != nil {
+		return false
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", flags.Name(), flags.Arg(0))
+		return false
+	}
+	return true
+}
+
 // runServer listens, says where, and serves until it is interrupted.
 func runServer(args []string) int {
 	flags := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := flags.String("addr", defaultAddr, "listen on `ADDR`; port 0 lets the kernel pick a free port")
 	addrFile := flags.String("addr-file", "", "once listening, write the address to `FILE` (for scripts and tests)")
-	if err := flags.Parse(args); err != nil {
+	if !parseFlags(flags, args) {
 		return 2
 	}
 	logger := log.New(os.Stderr, "server: ", 0)
@@ -108,184 +119,4 @@ func runServer(args []string) int {
 	}
 	logger.Print(err)
 	return 1
-}
-
-// serve accepts connections until ln is closed. Each connection is read in
-// its own goroutine, so that one quiet client cannot hold up the others.
-func serve(ln net.Listener, out, logger *log.Logger) error {
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			return fmt.Errorf("accept: %w", err)
-		}
-		go handle(conn, out, logger)
-	}
-}
-
-// recordSize is the size of every record on the wire. Both sides must agree
-// on it, because nothing in the stream says where a record ends.
-const recordSize = 32
-
-// handle prints every message that arrives on conn, then closes conn.
-// Closing tells the client that the server has read everything it sent.
-func handle(conn net.Conn, out, logger *log.Logger) {
-	defer conn.Close()
-	err := readRecords(conn, func(msg []byte) {
-		out.Printf("received %q", msg)
-	})
-	if err != nil {
-		logger.Printf("%s: %v", conn.RemoteAddr(), err)
-		return
-	}
-	logger.Printf("%s: connection closed", conn.RemoteAddr())
-}
-
-// readRecords reads records until the stream ends, and delivers each one
-// without the zero bytes that padded it. An end of stream between two
-// records is the normal end; one in the middle of a record means the sender
-// stopped early, and is an error.
-func readRecords(r io.Reader, deliver func(msg []byte)) error {
-	record := make([]byte, recordSize)
-	for {
-		n, err := readExactly(r, record)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read record: got %d of %d bytes: %w", n, recordSize, err)
-		}
-		deliver(bytes.TrimRight(record, "\x00"))
-	}
-}
-
-// readExactly is the fix for step 01: it calls Read until buf is full,
-// because one Read returns whatever has arrived so far, which may be less
-// than a record. It returns io.EOF only if the stream ended before the
-// first byte, and io.ErrUnexpectedEOF if it ended part way through, so the
-// caller can tell a clean end from a cut-off record. The standard library
-// has this loop already, as io.ReadFull; the tests check that the two agree.
-func readExactly(r io.Reader, buf []byte) (int, error) {
-	filled := 0
-	for filled < len(buf) {
-		n, err := r.Read(buf[filled:])
-		filled += n
-		if err != nil {
-			// Read may return the last bytes together with an error:
-			// if they complete buf, the record is whole.
-			if filled == len(buf) {
-				return filled, nil
-			}
-			if err == io.EOF && filled > 0 {
-				return filled, io.ErrUnexpectedEOF
-			}
-			return filled, err
-		}
-	}
-	return filled, nil
-}
-
-// runClient connects and sends every -message as its own Write.
-func runClient(args []string) int {
-	flags := flag.NewFlagSet("client", flag.ContinueOnError)
-	addr := flags.String("addr", defaultAddr, "connect to `ADDR`")
-	var messages []string
-	flags.Func("message", "send `TEXT` as one record with one Write; repeat the flag to send several", func(s string) error {
-		messages = append(messages, s)
-		return nil
-	})
-	if err := flags.Parse(args); err != nil {
-		return 2
-	}
-	if len(messages) == 0 {
-		fmt.Fprintln(os.Stderr, "client: nothing to send: give -message at least once")
-		return 2
-	}
-	logger := log.New(os.Stderr, "client: ", 0)
-	for _, m := range messages {
-		if len(m) > recordSize {
-			logger.Printf("message of %d bytes cut to the record size, %d bytes", len(m), recordSize)
-		}
-	}
-
-	conn, err := net.Dial("tcp", *addr)
-	if err != nil {
-		logger.Print(err)
-		return 1
-	}
-	defer conn.Close()
-	if err := send(conn, messages); err != nil {
-		logger.Print(err)
-		return 1
-	}
-	logger.Printf("records sent: %d, %d bytes on the wire for %d bytes of messages",
-		len(messages), len(messages)*recordSize, totalLen(messages))
-	return 0
-}
-
-// send writes each message as one record with a Write of its own. However
-// the network cuts or merges those writes, the server reads them back as
-// records of recordSize bytes.
-func send(conn net.Conn, messages []string) error {
-	for _, m := range messages {
-		if _, err := conn.Write(record(m)); err != nil {
-			return fmt.Errorf("write %q: %w", m, err)
-		}
-	}
-	return finish(conn)
-}
-
-// record pads msg with zero bytes to recordSize, or cuts it to recordSize
-// when it is longer: the limit of fixed-size records.
-func record(msg string) []byte {
-	rec := make([]byte, recordSize)
-	copy(rec, msg)
-	return rec
-}
-
-// totalLen is the number of bytes in messages, to compare with what the
-// records cost.
-func totalLen(messages []string) int {
-	total := 0
-	for _, m := range messages {
-		total += len(m)
-	}
-	return total
-}
-
-// finish closes the client's sending half, so that the server's Read
-// reports io.EOF once it has read everything, and then waits until the
-// server closes its side. When finish returns, the server has seen every
-// byte the client sent.
-func finish(conn net.Conn) error {
-	half, ok := conn.(interface{ CloseWrite() error })
-	if !ok {
-		return fmt.Errorf("finish: %T cannot close only its sending half", conn)
-	}
-	if err := half.CloseWrite(); err != nil {
-		return fmt.Errorf("finish: %w", err)
-	}
-	if _, err := io.Copy(io.Discard, conn); err != nil {
-		return fmt.Errorf("finish: wait for the server to close: %w", err)
-	}
-	return nil
-}
-
-// writeAddrFile writes addr to path atomically: into a temporary file in the
-// same directory first, then renamed over path. A script waiting for path
-// never sees it half written.
-func writeAddrFile(path, addr string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("addr file: %w", err)
-	}
-	_, err = tmp.WriteString(addr + "\n")
-	err = errors.Join(err, tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("addr file: %w", err)
-	}
-	return nil
 }

@@ -15,23 +15,19 @@
 //	go run ./steps/03-framing server
 //	go run ./steps/03-framing client -message hello -message world
 //
-// Read this file from top to bottom: main picks a subcommand, the server
-// comes next with readFrame, this step's lesson, and the client ends with
-// writeFrame, its mirror image.
+// The lesson is frame.go: readFrame, then writeFrame, its mirror image.
+// server.go is step 02's with frames for records, client.go sends with
+// writeFrame, and main.go and addrfile.go are step 02's.
 package main
 
 import (
 	"context"
-	"encoding/binary"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 )
 
@@ -65,12 +61,27 @@ func run(args []string) int {
 	return 2
 }
 
+// parseFlags parses a subcommand's flags and refuses any word left over:
+// `server extra` is a typo or a misunderstanding, and a program that
+// ignored it would hide the mistake. It reports false for status 2; the
+// flag package has already printed its own errors.
+func parseFlags(flags *flag.FlagSet, args []string) bool {
+	if err := flags.Parse(args); err != nil {
+		return false
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", flags.Name(), flags.Arg(0))
+		return false
+	}
+	return true
+}
+
 // runServer listens, says where, and serves until it is interrupted.
 func runServer(args []string) int {
 	flags := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := flags.String("addr", defaultAddr, "listen on `ADDR`; port 0 lets the kernel pick a free port")
 	addrFile := flags.String("addr-file", "", "once listening, write the address to `FILE` (for scripts and tests)")
-	if err := flags.Parse(args); err != nil {
+	if !parseFlags(flags, args) {
 		return 2
 	}
 	logger := log.New(os.Stderr, "server: ", 0)
@@ -109,201 +120,4 @@ func runServer(args []string) int {
 	}
 	logger.Print(err)
 	return 1
-}
-
-// serve accepts connections until ln is closed. Each connection is read in
-// its own goroutine, so that one quiet client cannot hold up the others.
-func serve(ln net.Listener, out, logger *log.Logger) error {
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			return fmt.Errorf("accept: %w", err)
-		}
-		go handle(conn, out, logger)
-	}
-}
-
-// headerSize is the size of the length prefix. Four bytes hold any length
-// up to 4 GiB - 1, and big-endian order, most significant byte first, is
-// the usual order on the network.
-const headerSize = 4
-
-// maxMessageSize is the largest message the server accepts. The length
-// prefix is four bytes that anyone can write, so a server that trusted it
-// would allocate 4 GiB for a client that asked.
-const maxMessageSize = 1 << 20
-
-// errTooLarge is the error for a frame longer than the reader allows, so
-// that a caller can tell it apart with errors.Is.
-var errTooLarge = errors.New("frame too large")
-
-// handle prints every message that arrives on conn, then closes conn.
-// Closing tells the client that the server has read everything it sent.
-func handle(conn net.Conn, out, logger *log.Logger) {
-	defer conn.Close()
-	err := readFrames(conn, func(msg []byte) {
-		out.Printf("received %q", msg)
-	})
-	if err != nil {
-		logger.Printf("%s: %v", conn.RemoteAddr(), err)
-		return
-	}
-	logger.Printf("%s: connection closed cleanly, at a frame boundary", conn.RemoteAddr())
-}
-
-// readFrames reads frames until the stream ends and delivers each message.
-// It returns nil only for a clean end, between two frames.
-func readFrames(r io.Reader, deliver func(msg []byte)) error {
-	for {
-		msg, err := readFrame(r, maxMessageSize)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		deliver(msg)
-	}
-}
-
-// readFrame reads one frame and returns its message, of at most limit bytes.
-// io.ReadFull does the work that readExactly did in step 02: it keeps
-// calling Read until it has all the bytes it was asked for.
-func readFrame(r io.Reader, limit int) ([]byte, error) {
-	// First the header. If the stream ends before its first byte, the
-	// sender stopped between frames: that is the clean end, io.EOF. If it
-	// ends after some of the header, the frame was cut off.
-	var header [headerSize]byte
-	n, err := io.ReadFull(r, header[:])
-	switch {
-	case err == io.EOF:
-		return nil, io.EOF
-	case err == io.ErrUnexpectedEOF:
-		return nil, fmt.Errorf("truncated frame: %d of %d header bytes: %w", n, headerSize, err)
-	case err != nil:
-		return nil, fmt.Errorf("read header: %w", err)
-	}
-
-	// Check the length before allocating a buffer for it.
-	size := binary.BigEndian.Uint32(header[:])
-	if uint64(size) > uint64(limit) {
-		return nil, fmt.Errorf("%w: %d bytes > limit %d", errTooLarge, size, limit)
-	}
-
-	// Then the message. Here any end of stream is a truncated frame, even
-	// one right after the header: the header promised size more bytes.
-	msg := make([]byte, size)
-	n, err = io.ReadFull(r, msg)
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return nil, fmt.Errorf("truncated frame: %d of %d message bytes: %w", n, size, io.ErrUnexpectedEOF)
-	case err != nil:
-		return nil, fmt.Errorf("read message: %w", err)
-	}
-	return msg, nil
-}
-
-// runClient connects and sends every -message as its own Write.
-func runClient(args []string) int {
-	flags := flag.NewFlagSet("client", flag.ContinueOnError)
-	addr := flags.String("addr", defaultAddr, "connect to `ADDR`")
-	var messages []string
-	flags.Func("message", "send `TEXT` as one frame with one Write; repeat the flag to send several", func(s string) error {
-		messages = append(messages, s)
-		return nil
-	})
-	if err := flags.Parse(args); err != nil {
-		return 2
-	}
-	if len(messages) == 0 {
-		fmt.Fprintln(os.Stderr, "client: nothing to send: give -message at least once")
-		return 2
-	}
-	logger := log.New(os.Stderr, "client: ", 0)
-
-	conn, err := net.Dial("tcp", *addr)
-	if err != nil {
-		logger.Print(err)
-		return 1
-	}
-	defer conn.Close()
-	if err := send(conn, messages); err != nil {
-		logger.Print(err)
-		return 1
-	}
-	logger.Printf("frames sent: %d, %d bytes on the wire for %d bytes of messages",
-		len(messages), len(messages)*headerSize+totalLen(messages), totalLen(messages))
-	return 0
-}
-
-// send writes each message as one frame with a Write of its own. However
-// the network cuts or merges those writes, the server reads the frames back
-// whole.
-func send(conn net.Conn, messages []string) error {
-	for _, m := range messages {
-		if err := writeFrame(conn, []byte(m)); err != nil {
-			return fmt.Errorf("write %q: %w", m, err)
-		}
-	}
-	return finish(conn)
-}
-
-// writeFrame writes msg's length and then msg. It puts both in one buffer
-// and sends them with one Write: two Writes would work just as well for the
-// receiver, but would cost a second system call and could leave as two
-// small packets.
-func writeFrame(w io.Writer, msg []byte) error {
-	frame := make([]byte, headerSize+len(msg))
-	binary.BigEndian.PutUint32(frame, uint32(len(msg)))
-	copy(frame[headerSize:], msg)
-	_, err := w.Write(frame)
-	return err
-}
-
-// totalLen is the number of bytes in messages, to compare with what the
-// frames cost.
-func totalLen(messages []string) int {
-	total := 0
-	for _, m := range messages {
-		total += len(m)
-	}
-	return total
-}
-
-// finish closes the client's sending half, so that the server's Read
-// reports io.EOF once it has read everything, and then waits until the
-// server closes its side. When finish returns, the server has seen every
-// byte the client sent.
-func finish(conn net.Conn) error {
-	half, ok := conn.(interface{ CloseWrite() error })
-	if !ok {
-		return fmt.Errorf("finish: %T cannot close only its sending half", conn)
-	}
-	if err := half.CloseWrite(); err != nil {
-		return fmt.Errorf("finish: %w", err)
-	}
-	if _, err := io.Copy(io.Discard, conn); err != nil {
-		return fmt.Errorf("finish: wait for the server to close: %w", err)
-	}
-	return nil
-}
-
-// writeAddrFile writes addr to path atomically: into a temporary file in the
-// same directory first, then renamed over path. A script waiting for path
-// never sees it half written.
-func writeAddrFile(path, addr string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("addr file: %w", err)
-	}
-	_, err = tmp.WriteString(addr + "\n")
-	err = errors.Join(err, tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("addr file: %w", err)
-	}
-	return nil
 }

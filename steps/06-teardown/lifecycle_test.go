@@ -7,6 +7,8 @@ import (
 	"log"
 	"net"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,11 +85,11 @@ func TestShutdownAnswersTheFramesAlreadyRead(t *testing.T) {
 	three := bytes.Repeat(encode(t, typeText, "abc"), 3)
 	addr, _, s := startConfigured(t, defaultConfig, shape.Options{Read: shape.Rule{SplitMin: len(three), SplitMax: len(three)}})
 	release := make(chan struct{})
-	s.answer = func(t msgType, payload []byte, total *uint64) (msgType, []byte) {
+	s.answer = func(t msgType, payload []byte, size int, total *uint64) (msgType, []byte) {
 		if *total == 0 {
 			<-release
 		}
-		return respond(t, payload, total)
+		return respond(t, payload, size, total)
 	}
 	c := dial(t, addr)
 	c.conn.Write(three)
@@ -136,11 +138,11 @@ func TestShutdownClosesWhatIsLeftWhenTheGracePeriodEnds(t *testing.T) {
 func TestAPanicClosesOnlyItsConnection(t *testing.T) {
 	t.Parallel()
 	addr, logs, s := startConfigured(t, defaultConfig, shape.Options{})
-	s.answer = func(t msgType, payload []byte, total *uint64) (msgType, []byte) {
+	s.answer = func(t msgType, payload []byte, size int, total *uint64) (msgType, []byte) {
 		if string(payload) == "boom" {
 			panic("a bug in the handler")
 		}
-		return respond(t, payload, total)
+		return respond(t, payload, size, total)
 	}
 	other := dial(t, addr)
 	if got := other.ask(typeText, "ab"); got != ack(2) {
@@ -263,4 +265,68 @@ func TestAcceptErrorsAreRetriedNotFatal(t *testing.T) {
 			t.Errorf("server log lacks %q:\n%s", want, logs)
 		}
 	}
+}
+
+// A newcomer beyond the cap is told why and closed in the server's own
+// time. Shutdown waits for that as for any connection, so the ERROR is not
+// cut short when the process exits. The refused client stays silent, so
+// the server is still lingering after its ERROR (see hangUp) when shutdown
+// begins.
+func TestShutdownWaitsForARefusedConnection(t *testing.T) {
+	t.Parallel()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counting := &closeCountingListener{Listener: ln}
+	cfg := defaultConfig
+	cfg.maxConns = 1
+	s := newServer(cfg, log.New(io.Discard, "", 0), log.New(io.Discard, "", 0))
+	done := make(chan error, 1)
+	go func() { done <- s.serve(counting) }()
+
+	served := dial(t, ln.Addr().String())
+	if got := served.ask(typeText, "hi"); got != ack(2) {
+		t.Fatalf("got %v, want ACK 2", got)
+	}
+	refused := dial(t, ln.Addr().String())
+	if got := refused.receive(); got != (frame{typeError, "server busy: 1 connections is the limit"}) {
+		t.Fatalf("the newcomer got %v, want the busy ERROR", got)
+	}
+	ln.Close()
+	<-done
+	if !s.shutdown() {
+		t.Error("shutdown reported that the grace period ran out")
+	}
+	if got := counting.closed.Load(); got != 2 {
+		t.Errorf("when shutdown returned, the server had closed %d of its 2 connections; want both", got)
+	}
+}
+
+// closeCountingListener counts the accepted connections the server has
+// closed.
+type closeCountingListener struct {
+	net.Listener
+	closed atomic.Int32
+}
+
+func (l *closeCountingListener) Accept() (net.Conn, error) {
+	conn, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &countedConn{TCPConn: conn.(*net.TCPConn), closed: &l.closed}, nil
+}
+
+// countedConn is a *net.TCPConn, CloseWrite included, whose first Close is
+// counted.
+type countedConn struct {
+	*net.TCPConn
+	once   sync.Once
+	closed *atomic.Int32
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() { c.closed.Add(1) })
+	return c.TCPConn.Close()
 }
