@@ -43,36 +43,36 @@ func TestExerciseTheCleanCloseSaysHowManyFrames(t *testing.T) {
 	}
 }
 
-// TestExerciseOneAddressGetsEightConnections is the test behind chapter
+// TestExerciseOneAddressGetsSixteenConnections is the test behind chapter
 // 06's exercise 4: one client can take every one of -max-conns. Cap the
-// connections from one IP address at 8 by default (a flag,
+// connections from one IP address at 16 by default (a flag,
 // -max-conns-per-ip, changes it), and refuse the next one as the -max-conns
 // cap does: with an ERROR, then a hang-up. Run it with
 //
 //	go run ./lab exercises check 06.4
-func TestExerciseOneAddressGetsEightConnections(t *testing.T) {
+func TestExerciseOneAddressGetsSixteenConnections(t *testing.T) {
 	t.Parallel()
 	addr, _ := startServer(t, shape.Options{})
-	var eight []net.Conn
-	for i := range 8 {
+	var open []net.Conn
+	for i := range 16 {
 		conn, typ, _ := pingOnce(t, addr)
 		if typ != typePong {
-			t.Fatalf("connection %d of 8 from 127.0.0.1 was answered %s, want PONG", i+1, typ)
+			t.Fatalf("connection %d of 16 from 127.0.0.1 was answered %s, want PONG", i+1, typ)
 		}
-		eight = append(eight, conn)
+		open = append(open, conn)
 	}
 	if _, typ, answer := pingOnce(t, addr); typ != typeError {
-		t.Fatalf("a 9th connection from 127.0.0.1 was answered %s %q, want ERROR.\n"+
-			"Next: count connections per IP in serve, and refuse the 9th as the -max-conns cap does.", typ, answer)
+		t.Fatalf("a 17th connection from 127.0.0.1 was answered %s %q, want ERROR.\n"+
+			"Next: count connections per IP in serve, and refuse the 17th as the -max-conns cap does.", typ, answer)
 	}
 
-	// Once one of the eight has ended, its address may connect again.
-	eight[0].(*net.TCPConn).CloseWrite()
-	if _, err := io.Copy(io.Discard, eight[0]); err != nil {
+	// Once one of the sixteen has ended, its address may connect again.
+	open[0].(*net.TCPConn).CloseWrite()
+	if _, err := io.Copy(io.Discard, open[0]); err != nil {
 		t.Fatalf("waiting for the server to close connection 1: %v", err)
 	}
 	if _, typ, answer := pingOnce(t, addr); typ != typePong {
-		t.Errorf("after one of the 8 closed, a new connection was answered %s %q, want PONG.\n"+
+		t.Errorf("after one of the 16 closed, a new connection was answered %s %q, want PONG.\n"+
 			"Next: count a connection down when it ends.", typ, answer)
 	}
 }
