@@ -29,11 +29,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runProxy(args[1:], stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "exercises":
+		return runExercises(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "lab: unknown command %q (want proxy or demo; see lab help)\n", args[0])
+	fmt.Fprintf(stderr, "lab: unknown command %q (want proxy, demo or exercises; see lab help)\n", args[0])
 	return 2
 }
 
@@ -43,6 +45,8 @@ const usage = `usage: lab COMMAND [flags]
         forward TCP connections, splitting and coalescing writes on purpose
   lab demo
         show a naive receiver break and a length-prefixed one survive
+  lab exercises [list|next|check|hint|solution|reset] ...
+        your progress through the chapters' exercises (see lab exercises help)
 
 A RULE is comma-separated settings: split=N, split=MIN-MAX, gap=DURATION
 (default 2ms when splitting), coalesce=DURATION, delay=DURATION.
