@@ -29,7 +29,14 @@ const diffsDir = "diffs"
 var stepName = regexp.MustCompile(`^(\d\d)-[a-z0-9-]+$`)
 
 // TestDiffs checks that every diff in docs/diffs matches the step folders.
-// Run `go test ./docs -run TestDiffs -update` (`make diffs`) to rewrite them.
+// Course authors who change a step on purpose run
+// `go test ./docs -run TestDiffs -update` (`make diffs`) to rewrite them.
+//
+// Its failure messages never say so: the one who meets them is usually a
+// learner who edited a step folder instead of their copy of it, and for
+// them rewriting the course's diffs would hide their edits from the check
+// and change the chapters. The messages tell them where exercises belong
+// and how to put the folder back (see courseNote).
 //
 // The rule, for whoever adds a step:
 //
@@ -63,6 +70,7 @@ func TestDiffs(t *testing.T) {
 	}
 
 	want := make(map[string][]byte)
+	pairs := make(map[string][]string) // the two steps each diff compares
 	for i := 1; i < len(steps); i++ {
 		old, new := steps[i-1], steps[i]
 		text, err := stepDiff(old, new)
@@ -71,6 +79,7 @@ func TestDiffs(t *testing.T) {
 		}
 		name := stepName.FindStringSubmatch(old)[1] + "-" + stepName.FindStringSubmatch(new)[1] + ".diff"
 		want[name] = text
+		pairs[name] = []string{old, new}
 	}
 
 	if *update {
@@ -82,12 +91,13 @@ func TestDiffs(t *testing.T) {
 	for name, text := range want {
 		got, err := os.ReadFile(filepath.Join(diffsDir, name))
 		if err != nil {
-			t.Errorf("%v: run `go test ./docs -run TestDiffs -update` to write it", err)
+			t.Errorf("%v: the course has no diff for two of its steps.\n%s", err, courseNote(pairs[name]...))
 			continue
 		}
 		if !bytes.Equal(got, text) {
-			t.Errorf("docs/diffs/%s is stale: the step folders changed since it was written; "+
-				"run `go test ./docs -run TestDiffs -update`", name)
+			t.Errorf("docs/diffs/%s does not match steps/%s and steps/%s: "+
+				"one of the two step folders differs from the course as shipped.\n%s",
+				name, pairs[name][0], pairs[name][1], courseNote(pairs[name]...))
 		}
 	}
 	committed, err := filepath.Glob(filepath.Join(diffsDir, "*.diff"))
@@ -96,9 +106,22 @@ func TestDiffs(t *testing.T) {
 	}
 	for _, path := range committed {
 		if _, ok := want[filepath.Base(path)]; !ok {
-			t.Errorf("%s compares no two consecutive steps; run `go test ./docs -run TestDiffs -update` to remove it", path)
+			t.Errorf("%s compares no two consecutive steps: a step folder was added, removed or renamed.\n%s", path, courseNote())
 		}
 	}
+}
+
+// courseNote tells a learner who edited the course's step folders where
+// exercises belong, and how to put the folders back.
+func courseNote(steps ...string) string {
+	restore := "git checkout -- steps/"
+	if len(steps) > 0 {
+		restore = "git checkout -- steps/" + strings.Join(steps, " steps/")
+	}
+	return "If you changed a step folder while doing an exercise: the step folders are the course as shipped, " +
+		"and exercises are done in your own copy of each step, steps/_my-NN-name, which `go run ./lab exercises` makes " +
+		"(docs/README.md, \"Exercises: the workflow\"). Copy your work there, then put the folders back: " + restore +
+		". Course authors: see the comment on TestDiffs."
 }
 
 // stepFolders lists the step folders in order.
