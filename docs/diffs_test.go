@@ -50,10 +50,11 @@ var stepName = regexp.MustCompile(`^(\d\d)-[a-z0-9-]+$`)
 //   - Files are paired by name: steps/01-naive/main.go with
 //     steps/02-readfull/main.go. A file only in the newer step shows as
 //     added (from /dev/null), one only in the older step as removed. Pairs
-//     come in order of file name. A step that is one main.go, like steps
-//     01 to 03, gives the simplest diff; keep a file's name from one step
-//     to the next so that its changes show as changes, not as a removal
-//     and an addition.
+//     come in order of file name. Every step splits its program into
+//     files by role with the same names (main.go, server.go, client.go,
+//     frame.go, ...), so that a file carried unchanged drops out of the
+//     diff; keep a file's name from one step to the next so that its
+//     changes show as changes, not as a removal and an addition.
 //   - The diff is the unified diff of github.com/rogpeppe/go-internal/diff,
 //     which anchors on unique lines, so moved blocks read clearly.
 //

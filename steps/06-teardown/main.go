@@ -55,8 +55,8 @@ import (
 const defaultAddr = "127.0.0.1:9000"
 
 const usage = `usage:
-  go run ./steps/06-teardown server [-addr ADDR] [-addr-file FILE] [-v] [-max-payload BYTES] [-max-memory BYTES] [-max-conns N]
-        [-idle-timeout D] [-frame-timeout D] [-write-timeout D] [-grace D]
+  go run ./steps/06-teardown server [-addr ADDR] [-addr-file FILE] [-v] [-max-payload BYTES] [-max-conns N]
+        [-max-memory BYTES] [-idle-timeout D] [-frame-timeout D] [-write-timeout D] [-grace D]
   go run ./steps/06-teardown client [-addr ADDR] [-message TEXT ...] [-frame TYPE:PAYLOAD ...] [-ping N]
   go run ./steps/06-teardown bench [-addr ADDR] [-pings N] [-time DURATION] [-sizes LIST]`
 
