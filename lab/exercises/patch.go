@@ -87,26 +87,37 @@ func hunkStart(header string) (int, error) {
 // lines exactly where it says: a solution that no longer fits the
 // reference is an error to fix, not something to guess around. A deleted
 // file must match in the same way, and comes back empty.
-func (p filePatch) apply(src []byte) ([]byte, error) {
+func (p filePatch) apply(src []byte) ([]byte, error) { return p.applyTo(src, false) }
+
+// applyLoosely applies p to a learner's version of the file, in which
+// other exercises may have moved lines: each hunk is looked for where it
+// says and, failing that, anywhere after the previous hunk, at the
+// nearest place where its old lines match exactly.
+func (p filePatch) applyLoosely(src []byte) ([]byte, error) { return p.applyTo(src, true) }
+
+func (p filePatch) applyTo(src []byte, loose bool) ([]byte, error) {
 	lines := strings.SplitAfter(string(src), "\n")
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
 	var out []string
-	next := 0 // index in lines of the first line not yet copied
+	next := 0   // index in lines of the first line not yet copied
+	offset := 0 // how far the hunks found so far were from where they said
 	for _, h := range p.Hunks {
-		at := h.OldStart - 1
+		want := h.OldStart - 1 + offset
 		if len(h.Old) == 0 {
-			at = h.OldStart // a pure insertion comes after line OldStart
+			want++ // a pure insertion comes after line OldStart
 		}
-		if at < next || at+len(h.Old) > len(lines) {
-			return nil, fmt.Errorf("%s: hunk at line %d is out of range", p.Path, h.OldStart)
-		}
-		for i, want := range h.Old {
-			if got := strings.TrimSuffix(lines[at+i], "\n"); got != want {
-				return nil, fmt.Errorf("%s line %d: the solution expects %q, the file has %q", p.Path, at+i+1, want, got)
+		at := want
+		if !h.matches(lines, at, next) {
+			if !loose {
+				return nil, fmt.Errorf("%s: the solution expects, at line %d:\n%s", p.Path, h.OldStart, strings.Join(h.Old, "\n"))
+			}
+			if at = h.nearest(lines, want, next); at < 0 {
+				return nil, fmt.Errorf("%s: no place matches the solution's lines\n%s", p.Path, strings.Join(h.Old, "\n"))
 			}
 		}
+		offset += at - want
 		out = append(out, lines[next:at]...)
 		for _, l := range h.New {
 			out = append(out, l+"\n")
@@ -121,4 +132,30 @@ func (p filePatch) apply(src []byte) ([]byte, error) {
 		return nil, nil
 	}
 	return []byte(strings.Join(out, "")), nil
+}
+
+// matches reports whether h's old lines are lines[at:], at or after from.
+func (h hunk) matches(lines []string, at, from int) bool {
+	if at < from || at+len(h.Old) > len(lines) {
+		return false
+	}
+	for i, want := range h.Old {
+		if strings.TrimSuffix(lines[at+i], "\n") != want {
+			return false
+		}
+	}
+	return true
+}
+
+// nearest is the place, at or after from, closest to want where h's old
+// lines match, or -1.
+func (h hunk) nearest(lines []string, want, from int) int {
+	for d := 0; d <= len(lines); d++ {
+		for _, at := range []int{want - d, want + d} {
+			if h.matches(lines, at, from) {
+				return at
+			}
+		}
+	}
+	return -1
 }

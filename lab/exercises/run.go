@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -51,13 +52,14 @@ func (c *course) next() (*Exercise, error) {
 }
 
 // runOrWatch runs the exercise pick chooses. With watch, it then waits for
-// a saved change in the step's copy, and runs pick's choice again, until
-// interrupted.
+// a saved change in the step's copy and runs the same exercise again; once
+// that passes, it asks pick again, which for next moves on to the next
+// exercise. It stops when interrupted.
 func (c *course) runOrWatch(con *console, watch bool, pick func() (*Exercise, error)) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	e, err := pick()
 	for {
-		e, err := pick()
 		if err != nil {
 			return err
 		}
@@ -65,23 +67,35 @@ func (c *course) runOrWatch(con *console, watch bool, pick func() (*Exercise, er
 			con.say("Every code exercise is done. The questions' answers: go run ./lab exercises solution ID\n")
 			return nil
 		}
+		if err := c.ensureWorkspace(e.Step, con.say); err != nil {
+			return err
+		}
+		// Look at the files before the test runs, so that a save while
+		// it runs is not missed.
+		dir := filepath.Join(c.root, workspace(e.Step))
+		before := snapshot(dir)
 		err = c.runOne(con, e)
 		if !watch {
 			return err
 		}
+		if err == nil {
+			var next *Exercise
+			if next, err = pick(); err != nil || next != e {
+				e = next
+				continue // a new exercise: run it at once
+			}
+		}
 		con.say("watching %s for changes (Ctrl-C to stop)\n", workspace(e.Step))
-		if !waitForSave(ctx, filepath.Join(c.root, workspace(e.Step))) {
+		if !waitForSave(ctx, dir, before) {
 			return nil
 		}
+		err = nil
 	}
 }
 
 // runOne runs e's test in the learner's copy of its step, with the test's
 // own output, and says what to do next.
 func (c *course) runOne(con *console, e *Exercise) error {
-	if err := c.ensureWorkspace(e.Step, con.say); err != nil {
-		return err
-	}
 	con.say("=== %s %s (%s, about %d min), in %s\n", e.ID, e.Title, e.Stars(), e.Minutes, workspace(e.Step))
 	cmd := exec.Command("go", "test", "-tags", "exercise", "-run", "^"+e.Test+"$", "./"+filepath.ToSlash(workspace(e.Step)))
 	cmd.Dir = c.root
@@ -101,7 +115,7 @@ func (c *course) runOne(con *console, e *Exercise) error {
 	}
 	con.say("--- %s is done. Compare with the solution: go run ./lab exercises solution %s\n", e.ID, e.ID)
 	if len(e.Breaks) > 0 {
-		con.say("As expected, your copy's own tests %v now fail: they assert the behaviour you changed.\n", e.Breaks)
+		con.say("As expected, your copy's own %s now fail: they assert the behaviour the exercise changes.\n", strings.Join(e.Breaks, ", "))
 	}
 	return nil
 }
@@ -110,10 +124,10 @@ func (c *course) runOne(con *console, e *Exercise) error {
 // to feel immediate after a save, slow enough to cost nothing.
 const pollInterval = 300 * time.Millisecond
 
-// waitForSave polls dir until a file in it changes (time or size), and
-// reports false if ctx ends first.
-func waitForSave(ctx context.Context, dir string) bool {
-	before := snapshot(dir)
+// waitForSave polls dir until its files differ from the snapshot before
+// (a file's time or size changed, or a file came or went), and reports
+// false if ctx ends first.
+func waitForSave(ctx context.Context, dir, before string) bool {
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
 	for {

@@ -41,22 +41,34 @@ func runSolution(c *course, con *console, o options) error {
 	}
 	con.say("The solution of %s %s, as a diff against steps/%s:\n\n%s\n", e.ID, e.Title, e.Step, e.Patch)
 	if o.apply {
-		return c.apply(con, e, solved)
+		return c.apply(con, e)
 	}
 	if !c.hasWorkspace(e.Step) {
 		con.say("You have no copy of step %s yet, so there is nothing of yours to compare.\n", e.Step)
 		return nil
 	}
+	return c.compare(con, e, solved)
+}
+
+// compare shows how the learner's copy differs from the solution: what
+// applying the solution to it would change or, where the learner changed
+// the same lines, the whole difference from their file to the solution's.
+func (c *course) compare(con *console, e *Exercise, solved map[string][]byte) error {
+	onto, ontoErr := c.solvedOnto(e)
 	for _, name := range slices.Sorted(maps.Keys(solved)) {
 		mine, err := os.ReadFile(filepath.Join(c.root, workspace(e.Step), name))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		mineName := filepath.ToSlash(filepath.Join(workspace(e.Step), name))
-		if d := diff.Diff(mineName, mine, "solution/"+name, solved[name]); d == nil {
-			con.say("Your %s is the solution's, line for line.\n", mineName)
-		} else {
-			con.say("From your %s to the solution's:\n\n%s\n", mineName, d)
+		switch {
+		case ontoErr == nil && diff.Diff(mineName, mine, mineName, onto[name]) == nil:
+			con.say("Your %s has everything the solution changes.\n", mineName)
+		case ontoErr == nil:
+			con.say("What the solution would change in your %s:\n\n%s\n", mineName, diff.Diff(mineName, mine, mineName, onto[name]))
+		default:
+			con.say("You changed the lines the solution changes, so here is all that differs from your %s to the solution's:\n\n%s\n",
+				mineName, diff.Diff(mineName, mine, "solution/"+name, solved[name]))
 		}
 	}
 	return nil
@@ -74,35 +86,36 @@ func confirm(con *console, e *Exercise) bool {
 	return strings.TrimSpace(strings.ToLower(line)) == "y"
 }
 
-// apply writes the solution into the learner's copy. A file of the
-// learner's that it replaces or deletes is kept as FILE.mine, unless it
-// was as shipped.
-func (c *course) apply(con *console, e *Exercise, solved map[string][]byte) error {
+// apply writes the solution into the learner's copy, on top of what is
+// there, so that other exercises' work in the same files stays. A file it
+// changes or deletes is kept as FILE.mine, unless it was as shipped.
+func (c *course) apply(con *console, e *Exercise) error {
 	if err := c.ensureWorkspace(e.Step, con.say); err != nil {
 		return err
 	}
-	for _, name := range slices.Sorted(maps.Keys(solved)) {
+	onto, err := c.solvedOnto(e)
+	if err != nil {
+		return fmt.Errorf("the solution does not fit your copy (%v): put its files back with `go run ./lab exercises reset %s`, then apply it again", err, e.ID)
+	}
+	for _, name := range slices.Sorted(maps.Keys(onto)) {
 		dst := filepath.Join(c.root, workspace(e.Step), name)
 		mine, err := os.ReadFile(dst)
-		if errors.Is(err, fs.ErrNotExist) && solved[name] == nil {
-			continue // deleted already
-		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err != nil {
 			return err
 		}
-		if mine != nil && bytes.Equal(mine, solved[name]) {
+		if onto[name] != nil && bytes.Equal(mine, onto[name]) {
 			continue
 		}
-		if mine != nil && c.changed(e.Step, []string{name}) {
+		if c.changed(e.Step, []string{name}) {
 			if err := os.WriteFile(dst+".mine", mine, 0o644); err != nil {
 				return err
 			}
 			con.say("kept your %s as %s.mine\n", filepath.Join(workspace(e.Step), name), name)
 		}
-		if solved[name] == nil {
+		if onto[name] == nil {
 			err = os.Remove(dst)
 		} else {
-			err = os.WriteFile(dst, solved[name], 0o644)
+			err = os.WriteFile(dst, onto[name], 0o644)
 		}
 		if err != nil {
 			return err
