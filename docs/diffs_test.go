@@ -71,7 +71,6 @@ func TestDiffs(t *testing.T) {
 	}
 
 	want := make(map[string][]byte)
-	pairs := make(map[string][]string) // the two steps each diff compares
 	for i := 1; i < len(steps); i++ {
 		old, new := steps[i-1], steps[i]
 		text, err := stepDiff(old, new)
@@ -80,7 +79,6 @@ func TestDiffs(t *testing.T) {
 		}
 		name := stepName.FindStringSubmatch(old)[1] + "-" + stepName.FindStringSubmatch(new)[1] + ".diff"
 		want[name] = text
-		pairs[name] = []string{old, new}
 	}
 
 	if *update {
@@ -89,17 +87,10 @@ func TestDiffs(t *testing.T) {
 		}
 		return
 	}
-	for name, text := range want {
-		got, err := os.ReadFile(filepath.Join(diffsDir, name))
-		if err != nil {
-			t.Errorf("%v: the course has no diff for two of its steps.\n%s", err, courseNote(pairs[name]...))
-			continue
-		}
-		if !bytes.Equal(got, text) {
-			t.Errorf("docs/diffs/%s does not match steps/%s and steps/%s: "+
-				"one of the two step folders differs from the course as shipped.\n%s",
-				name, pairs[name][0], pairs[name][1], courseNote(pairs[name]...))
-		}
+	if stale := staleDiffs(want); len(stale) > 0 {
+		changed := changedSteps(steps, stale)
+		t.Errorf("changed since the course was shipped: steps/%s (stale: %s).\n%s",
+			strings.Join(changed, ", steps/"), strings.Join(stale, ", "), courseNote(changed...))
 	}
 	committed, err := filepath.Glob(filepath.Join(diffsDir, "*.diff"))
 	if err != nil {
@@ -110,6 +101,50 @@ func TestDiffs(t *testing.T) {
 			t.Errorf("%s compares no two consecutive steps: a step folder was added, removed or renamed.\n%s", path, courseNote())
 		}
 	}
+}
+
+// staleDiffs lists the diffs in docs/diffs, by path, that are missing or
+// differ from want, in order.
+func staleDiffs(want map[string][]byte) []string {
+	var stale []string
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		got, err := os.ReadFile(filepath.Join(diffsDir, name))
+		if err != nil || !bytes.Equal(got, want[name]) {
+			stale = append(stale, "docs/diffs/"+name)
+		}
+	}
+	return stale
+}
+
+// changedSteps names the step folders that changed since the diffs were
+// made. A step between two others is in two diffs, and when it changes both
+// go stale. A stale diff that no such step explains is put down to its
+// step at the end of the course, whose only diff it is, or, when it lies
+// between two steps that both kept a matching diff, to both of them.
+func changedSteps(steps, stale []string) []string {
+	isStale := func(i int) bool { // whether the diff from steps[i-1] to steps[i] is stale
+		name := stepName.FindStringSubmatch(steps[i-1])[1] + "-" + stepName.FindStringSubmatch(steps[i])[1] + ".diff"
+		return slices.Contains(stale, "docs/diffs/"+name)
+	}
+	changed := make([]bool, len(steps))
+	for i := 1; i < len(steps)-1; i++ {
+		changed[i] = isStale(i) && isStale(i+1)
+	}
+	for i := 1; i < len(steps); i++ {
+		if !isStale(i) || changed[i-1] || changed[i] {
+			continue // not stale, or explained
+		}
+		first, last := i-1 == 0, i == len(steps)-1
+		changed[i-1] = first || !last
+		changed[i] = last || !first
+	}
+	var names []string
+	for i, step := range steps {
+		if changed[i] {
+			names = append(names, step)
+		}
+	}
+	return names
 }
 
 // courseNote tells a learner who edited the course's step folders where
@@ -208,4 +243,35 @@ func writeDiffs(want map[string][]byte) error {
 		}
 	}
 	return nil
+}
+
+func TestChangedStepsNamesTheStepWhoseDiffsAllWentStale(t *testing.T) {
+	t.Parallel()
+	steps := []string{"01-a", "02-b", "03-c"}
+	for _, tc := range []struct {
+		stale []string
+		want  string
+	}{
+		{[]string{"docs/diffs/01-02.diff"}, "01-a"},
+		{[]string{"docs/diffs/01-02.diff", "docs/diffs/02-03.diff"}, "02-b"},
+		{[]string{"docs/diffs/02-03.diff"}, "03-c"},
+	} {
+		if got := strings.Join(changedSteps(steps, tc.stale), " "); got != tc.want {
+			t.Errorf("stale %v: changedSteps = %q, want %q", tc.stale, got, tc.want)
+		}
+	}
+	// In a longer course, a diff between two middle steps that are each
+	// in a matching diff too points at both.
+	steps = []string{"01-a", "02-b", "03-c", "04-d"}
+	for _, tc := range []struct {
+		stale []string
+		want  string
+	}{
+		{[]string{"docs/diffs/02-03.diff"}, "02-b 03-c"},
+		{[]string{"docs/diffs/02-03.diff", "docs/diffs/03-04.diff"}, "03-c"},
+	} {
+		if got := strings.Join(changedSteps(steps, tc.stale), " "); got != tc.want {
+			t.Errorf("stale %v: changedSteps = %q, want %q", tc.stale, got, tc.want)
+		}
+	}
 }
