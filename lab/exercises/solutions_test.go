@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,6 +162,9 @@ func writeOverlay(t *testing.T, c *course, e *Exercise) string {
 		if text == nil {
 			replace[ref] = "" // the solution deletes the file
 			continue
+		}
+		if formatted, err := format.Source(text); err != nil || !bytes.Equal(formatted, text) {
+			t.Errorf("the solution's %s is not gofmt-clean (%v): a learner compares theirs with it", name, err)
 		}
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, text, 0o644); err != nil {
