@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -17,7 +18,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, rest = args[0], args[1:]
 	}
-	if cmd == "help" {
+	if cmd == "help" || slices.ContainsFunc(rest, isHelp) {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
@@ -41,8 +42,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lab exercises: %v\n", err)
 		return 1
 	}
-	io := &console{in: stdin, out: stdout}
-	err = sub.run(c, io, opts)
+	err = sub.run(c, &console{in: stdin, out: stdout}, opts)
 	var failed testFailed
 	switch {
 	case errors.As(err, &failed):
@@ -61,8 +61,9 @@ const usage = `usage: go run ./lab exercises [COMMAND] [ARGS]   (or the make tar
   check ID [-watch]       run exercise ID's test, as in: check 03.1
   hint [ID] [N]           the next hint for ID (default: the next exercise), one at a time  [make hint]
   solution ID [-y] [-apply]
-                          after a warning, the solution or answer of ID, and its diff
-                          against your copy; -apply puts it into your copy  [make solution EX=ID]
+                          after a warning (-y: no question), the solution or answer of ID,
+                          and its diff against your copy; -apply puts it into your copy
+                          [make solution EX=ID]
   reset STEP|ID           put your copy of a step (03), or one exercise's files (03.1),
                           back as shipped; your versions are kept as FILE.mine  [make reset EX=ID]
 
@@ -70,6 +71,12 @@ Exercises are done in your copy of a step, steps/_my-NN-name, made the first
 time a command needs it; the step folders themselves stay as the course
 ships them. See docs/README.md, "Exercises: the workflow".
 `
+
+// isHelp reports whether arg asks for the usage, as the flag package's
+// -h and -help do.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
 
 // options are a command's flags and arguments.
 type options struct {
@@ -110,13 +117,14 @@ func parseFlags(cmd string, args []string, want string) (options, error) {
 			o.args = append(o.args, a)
 		}
 	}
+	usage := strings.TrimSpace(cmd + " " + want)
 	if err := fs.Parse(flags); err != nil {
-		return o, fmt.Errorf("%v (want: %s %s)", err, cmd, want)
+		return o, fmt.Errorf("%v (want: %s)", err, usage)
 	}
 	for _, f := range flags {
 		name := strings.TrimLeft(f, "-")
 		if !strings.Contains(want, "-"+name) {
-			return o, fmt.Errorf("flag %s does not apply here (want: %s %s)", f, cmd, want)
+			return o, fmt.Errorf("flag %s does not apply here (want: %s)", f, usage)
 		}
 	}
 	return o, nil

@@ -17,8 +17,7 @@ func runNext(c *course, con *console, o options) error {
 	if len(o.args) > 0 {
 		return fmt.Errorf("next takes no arguments; to run one exercise: check ID")
 	}
-	pick := func() (*Exercise, error) { return c.next() }
-	return c.runOrWatch(con, o.watch, pick)
+	return c.runOrWatch(con, o.watch, c.next)
 }
 
 // runCheck runs one exercise's test.
