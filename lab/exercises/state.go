@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -51,7 +54,7 @@ func (c *course) states() (map[string]state, error) {
 		switch {
 		case passed[e.Test]:
 			out[e.ID] = done
-		case c.changed(e.Step, e.Files):
+		case c.started(e):
 			out[e.ID] = failing
 		default:
 			out[e.ID] = notStarted
@@ -84,4 +87,42 @@ func (c *course) runTests(pkgs, tests []string) (map[string]bool, error) {
 		}
 	}
 	return passed, lines.Err()
+}
+
+// started reports whether the learner has begun on e: changed a file that
+// only e is about, or, in a file that other exercises of the step change
+// too, the lines e's solution changes (its hunks no longer find them).
+// So starting 04.1 in client.go does not mark 04.2 as started.
+func (c *course) started(e *Exercise) bool {
+	patches, err := parsePatch(e.Patch)
+	if err != nil {
+		return c.changed(e.Step, e.Files)
+	}
+	for _, p := range patches {
+		name := path.Base(p.Path)
+		if !c.changed(e.Step, []string{name}) {
+			continue
+		}
+		if !c.shared(e, name) {
+			return true
+		}
+		mine, err := os.ReadFile(filepath.Join(c.root, workspace(e.Step), name))
+		if err != nil {
+			return true
+		}
+		if _, err := p.applyLoosely(mine); err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// shared reports whether another code exercise of e's step changes file.
+func (c *course) shared(e *Exercise, file string) bool {
+	for _, other := range c.exercises {
+		if other != e && other.Step == e.Step && other.Code() && slices.Contains(other.Files, file) {
+			return true
+		}
+	}
+	return false
 }
