@@ -159,3 +159,14 @@ func (h hunk) nearest(lines []string, want, from int) int {
 	}
 	return -1
 }
+
+// reversed is p undone: each hunk's new lines become the lines to find.
+// That a learner's file takes it loosely says the solution's changes are
+// already in the file.
+func (p filePatch) reversed() filePatch {
+	r := filePatch{Path: p.Path}
+	for _, h := range p.Hunks {
+		r.Hunks = append(r.Hunks, hunk{OldStart: h.OldStart, Old: h.New, New: h.Old})
+	}
+	return r
+}

@@ -61,14 +61,18 @@ func (c *course) compare(con *console, e *Exercise, solved map[string][]byte) er
 			return err
 		}
 		mineName := filepath.ToSlash(filepath.Join(workspace(e.Step), name))
+		whole := diff.Diff(mineName, mine, "solution/"+name, solved[name])
 		switch {
-		case ontoErr == nil && diff.Diff(mineName, mine, mineName, onto[name]) == nil:
-			con.say("Your %s has everything the solution changes.\n", mineName)
+		case mine == nil && solved[name] == nil:
+			con.say("Your copy has no %s, as in the solution.\n", name)
+		case whole == nil:
+			con.say("Your %s is the solution's, line for line.\n", mineName)
+		case ontoErr != nil && c.hasSolution(e, name, mine):
+			con.say("Your %s already has every change the solution makes.\n", mineName)
 		case ontoErr == nil:
 			con.say("What the solution would change in your %s:\n\n%s\n", mineName, diff.Diff(mineName, mine, mineName, onto[name]))
 		default:
-			con.say("You changed the lines the solution changes, so here is all that differs from your %s to the solution's:\n\n%s\n",
-				mineName, diff.Diff(mineName, mine, "solution/"+name, solved[name]))
+			con.say("You changed the lines the solution changes, so here is all that differs from your %s to the solution's:\n\n%s\n", mineName, whole)
 		}
 	}
 	return nil

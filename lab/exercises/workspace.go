@@ -169,3 +169,19 @@ func (c *course) solvedOnto(e *Exercise) (map[string][]byte, error) {
 	}
 	return out, nil
 }
+
+// hasSolution reports whether the learner's copy of file already holds
+// every change e's solution makes to it, whatever else it holds.
+func (c *course) hasSolution(e *Exercise, file string, mine []byte) bool {
+	patches, err := parsePatch(e.Patch)
+	if err != nil {
+		return false
+	}
+	for _, p := range patches {
+		if path.Base(p.Path) == file && !p.Delete {
+			_, err := p.reversed().applyLoosely(mine)
+			return err == nil
+		}
+	}
+	return false
+}
