@@ -24,7 +24,7 @@ func runReset(c *course, con *console, o options) error {
 		if len(e.Files) == 0 {
 			return fmt.Errorf("%s names no files of its own; reset the whole step: reset %s", e.ID, e.Step[:2])
 		}
-		return c.reset(con, e.Step, e.Files)
+		return c.reset(con, e.Step, e.Files, strings.Join(e.Files, ", "))
 	}
 	step, err := c.findStep(arg)
 	if err != nil {
@@ -37,7 +37,7 @@ func runReset(c *course, con *console, o options) error {
 	if err := c.moveExtraFiles(con, step, files); err != nil {
 		return err
 	}
-	return c.reset(con, step, files)
+	return c.reset(con, step, files, "every file")
 }
 
 // findStep turns "03" or "03-framing" into the step folder's name.
@@ -50,8 +50,9 @@ func (c *course) findStep(arg string) (string, error) {
 	return "", fmt.Errorf("no step %q: give its number, as in 03, or an exercise, as in 03.1", arg)
 }
 
-// reset restores files in step's copy and says what it did.
-func (c *course) reset(con *console, step string, files []string) error {
+// reset restores files in step's copy and says what it did; which names
+// them in the last line.
+func (c *course) reset(con *console, step string, files []string, which string) error {
 	if !c.hasWorkspace(step) {
 		return c.ensureWorkspace(step, con.say)
 	}
@@ -65,7 +66,7 @@ func (c *course) reset(con *console, step string, files []string) error {
 			con.say("reset %s (your version is in %s)\n", filepath.Join(workspace(step), name), rel)
 		}
 	}
-	con.say("%s: %s as shipped\n", workspace(step), strings.Join(files, ", "))
+	con.say("%s: %s as shipped\n", workspace(step), which)
 	return nil
 }
 
