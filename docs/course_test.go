@@ -85,6 +85,7 @@ var commands = map[string]bool{
 	"go": true, "make": true, "kill": true, "wait": true, "jobs": true,
 	"for": true, "do": true, "done": true, "cd": true, "git": true,
 	"sudo": true, "tshark": true, "ss": true, "lsof": true,
+	"$EDITOR": true, "python3": true,
 }
 
 // isCommand reports whether l starts with one of the commands, after any
