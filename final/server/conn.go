@@ -82,12 +82,8 @@ type ending struct {
 	why     string
 	clean   bool   // an expected end: logged as information, not a warning
 	errText string // if set, sent to the client in an ERROR frame first
-	linger  bool   // the client may still be sending: close gently, see linger
+	linger  bool   // the client may still be sending: close gently, see linger.go
 }
-
-// lingerTimeout bounds how long a closing connection keeps reading (and
-// dropping) what its client still sends; see linger.
-const lingerTimeout = 500 * time.Millisecond
 
 // serve runs the connection until it ends, and never lets a panic escape:
 // one broken connection must not take the server down.
@@ -285,7 +281,7 @@ func (c *conn) close(e ending) {
 	c.w.Reset(nil)
 	c.releaseBuffers()
 	if e.linger {
-		c.linger()
+		linger(c.nc, c.writeTimeout)
 	}
 	c.nc.Close()
 	c.srv.setState(c.nc, StateClosed)
@@ -297,20 +293,6 @@ func (c *conn) close(e ending) {
 	} else {
 		c.log.Warnf("closed: %s; %s", e.why, summary)
 	}
-}
-
-// linger half-closes the connection, then reads and drops what the client
-// still sends until it closes too, or lingerTimeout passes. Closing a socket
-// with unread input makes the kernel reset the connection and throw away
-// answers not yet delivered: the ERROR frame of a framing error, or the
-// last answers before a shutdown. The half-close tells the client to stop.
-func (c *conn) linger() {
-	cw, ok := c.nc.(interface{ CloseWrite() error })
-	if !ok || cw.CloseWrite() != nil {
-		return
-	}
-	c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
-	io.Copy(io.Discard, c.nc)
 }
 
 // count says "1 frame" or "2 frames".
