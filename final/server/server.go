@@ -70,7 +70,9 @@ type Server struct {
 	WriteTimeout time.Duration
 
 	// MaxConns limits how many connections are served at once; a client
-	// beyond it gets an ERROR frame and is closed. 0 means no limit.
+	// beyond it gets an ERROR frame ("server busy: ..."), and the
+	// connection is closed gently, as after a framing error, within about
+	// a second. 0 means no limit.
 	MaxConns int
 
 	// ShutdownGrace is how long GracefulShutdown lets connections finish.
@@ -88,6 +90,7 @@ type Server struct {
 
 	inShutdown atomic.Bool
 	nextID     atomic.Uint64
+	refusing   atomic.Int32 // refused connections still lingering
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -95,7 +98,7 @@ type Server struct {
 	done      chan struct{} // closed when Shutdown starts; wakes sleeping accept loops
 
 	serving sync.WaitGroup // one per running Serve call
-	active  sync.WaitGroup // one per connection goroutine
+	active  sync.WaitGroup // one per connection goroutine, refusals included
 }
 
 // ListenAndServe listens on s.Addr and serves until Shutdown.
@@ -212,8 +215,14 @@ func (s *Server) start(nc net.Conn) {
 		return
 	}
 	if s.MaxConns > 0 && len(s.conns) >= s.MaxConns {
+		lingering := s.refusing.Add(1) <= maxRefusing
+		if lingering {
+			s.active.Add(1) // under s.mu, so Shutdown waits for it
+		} else {
+			s.refusing.Add(-1)
+		}
 		s.mu.Unlock()
-		s.refuse(nc, id)
+		s.refuse(nc, id, lingering)
 		return
 	}
 	c := newConn(s, nc, id)
@@ -227,15 +236,40 @@ func (s *Server) start(nc net.Conn) {
 	go c.serve()
 }
 
-// refuse tells a client beyond MaxConns why it is being closed. A fresh
-// socket's send buffer is empty, so this short write does not block the
-// accept loop; the deadline is there in case it ever would.
-func (s *Server) refuse(nc net.Conn, id uint64) {
+// maxRefusing bounds how many refused connections linger at once. Beyond
+// it, a refusal writes its ERROR and closes at once, as it is cheaper to
+// risk a reset than to let a flood of newcomers hold the file descriptors
+// MaxConns is there to protect.
+const maxRefusing = 64
+
+// refuse tells a client beyond MaxConns why it is being closed, in its own
+// goroutine so the accept loop goes on at once. It ends the connection as
+// a framing error does: the ERROR, a half-close, a brief drain (linger),
+// then close. A newcomer may have sent frames before it was accepted;
+// closing with them unread would reset the connection, and a reset can
+// destroy the ERROR before the client reads it. Unless lingering (start
+// found maxRefusing refusals under way), it writes the ERROR and closes at
+// once.
+func (s *Server) refuse(nc net.Conn, id uint64, lingering bool) {
 	msg := "server busy: " + strconv.Itoa(s.MaxConns) + " connections is the limit"
 	s.Logger.Conn(id).Warnf("refused %s: %s", nc.RemoteAddr(), msg)
-	nc.SetWriteDeadline(time.Now().Add(time.Second))
-	nc.Write(frame.AppendFrame(nil, frame.Error, []byte(msg)))
-	nc.Close()
+	errFrame := frame.AppendFrame(nil, frame.Error, []byte(msg))
+	// A fresh socket's send buffer is empty, so this short write does not
+	// wait; the deadline bounds it should it ever have to.
+	nc.SetWriteDeadline(time.Now().Add(lingerTimeout))
+	if !lingering {
+		nc.Write(errFrame)
+		nc.Close()
+		return
+	}
+	go func() {
+		defer s.active.Done()
+		defer s.refusing.Add(-1)
+		if _, err := nc.Write(errFrame); err == nil {
+			linger(nc, lingerTimeout)
+		}
+		nc.Close()
+	}()
 }
 
 func (s *Server) forget(c *conn) {

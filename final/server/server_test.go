@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"golang.org/x/net/nettest"
 
 	"bytestream/final/client"
 	"bytestream/final/frame"
@@ -401,6 +402,48 @@ func TestMaxConnsRefusesTheClientBeyondTheLimit(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// gatedListener accepts one connection per token sent on gate, so a test
+// can let a client connect and write before the server sees it.
+type gatedListener struct {
+	net.Listener
+	gate   chan struct{}
+	closed sync.Once
+}
+
+func (l *gatedListener) Accept() (net.Conn, error) {
+	<-l.gate
+	return l.Listener.Accept()
+}
+
+func (l *gatedListener) Close() error {
+	l.closed.Do(func() { close(l.gate) }) // a pending Accept returns with the listener's error
+	return l.Listener.Close()
+}
+
+func TestMaxConnsRefusalSurvivesANewcomerThatWritesFirst(t *testing.T) {
+	t.Parallel()
+	l, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl := &gatedListener{Listener: l, gate: make(chan struct{}, 2)}
+	addr := servertest.Serve(t, &server.Server{MaxConns: 1, Logger: logging.New(io.Discard, logging.Never)}, gl)
+	gl.gate <- struct{}{}
+	first := dial(t, addr)
+	if _, err := first.Text("in"); err != nil {
+		t.Fatal(err)
+	}
+	// The newcomer's frame is in the server's socket before the server
+	// accepts it. Closing with it unread would reset the connection: the
+	// client would read the ERROR, then "connection reset by peer" (or,
+	// on Windows, lose the ERROR too), not the end of the stream.
+	second := dialRaw(t, addr)
+	send(t, second, encode(typeText, []byte("hello")))
+	gl.gate <- struct{}{}
+	expectError(t, second, "server busy: 1 connections is the limit")
+	expectClosed(t, second)
 }
 
 func TestAClientThatStopsReadingIsClosedAfterTheWriteTimeout(t *testing.T) {
