@@ -12,6 +12,7 @@ import (
 	"bytestream/final/frame"
 	"bytestream/final/logging"
 	"bytestream/final/server"
+	"bytestream/final/units"
 )
 
 // runServer is `final server`: listen, serve until SIGINT or SIGTERM, then
@@ -22,6 +23,8 @@ func runServer(args []string) int {
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `file` (atomically), for scripts")
 	maxPayload := size(frame.DefaultMaxPayload)
 	fs.Var(&maxPayload, "max-payload", "largest frame payload accepted, e.g. 64KiB or 16MiB")
+	budget := size(server.DefaultPayloadBudget)
+	fs.Var(&budget, "payload-budget", "payload memory all connections' TEXT and PING frames may hold at once; a frame beyond it gets a busy ERROR")
 	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "close a connection with no frame started for this long")
 	frameTimeout := fs.Duration("frame-timeout", server.DefaultFrameTimeout, "time a started frame has to arrive completely")
 	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "close a connection whose client stops reading for this long")
@@ -44,6 +47,10 @@ func runServer(args []string) int {
 	if maxPayload < 1 {
 		return usageError(fs, "-max-payload must be at least 1 B")
 	}
+	if need := server.PayloadBudgetFor(int(maxPayload)); int64(budget) < need {
+		return usageError(fs, "-payload-budget %s cannot hold one frame of -max-payload %s: that takes %s",
+			budget.String(), maxPayload.String(), units.FormatSize(need))
+	}
 	if *maxConns < 0 {
 		return usageError(fs, "-max-conns must not be negative")
 	}
@@ -52,6 +59,7 @@ func runServer(args []string) int {
 	log.SetVerbose(*verbose)
 	srv := &server.Server{
 		MaxPayload:    int(maxPayload),
+		PayloadBudget: int(budget),
 		IdleTimeout:   *idle,
 		FrameTimeout:  *frameTimeout,
 		WriteTimeout:  *writeTimeout,

@@ -143,35 +143,8 @@ func (c *conn) answer(h frame.Header) error {
 		}
 		c.total += uint64(n)
 		return c.ack()
-	case frame.Text:
-		p, err := c.r.ReadPayload()
-		if err != nil {
-			return err
-		}
-		if c.log.Verbose() {
-			c.log.Recv("TEXT %dB %s", len(p), logging.Preview(p))
-		}
-		if !utf8.Valid(p) {
-			return c.refuse(invalidUTF8(p))
-		}
-		c.total += uint64(len(p))
-		return c.ack()
-	case frame.Ping:
-		p, err := c.r.ReadPayload()
-		if err != nil {
-			return err
-		}
-		if c.log.Verbose() {
-			c.log.Recv("PING %dB", len(p))
-		}
-		if err := c.w.WriteFrame(frame.Pong, p); err != nil {
-			return &writeError{err}
-		}
-		c.framesOut++
-		if c.log.Verbose() {
-			c.log.Sent("PONG %dB", len(p))
-		}
-		return nil
+	case frame.Text, frame.Ping:
+		return c.answerPayload(h)
 	default:
 		n, err := c.r.DiscardPayload()
 		if err != nil {
@@ -182,6 +155,52 @@ func (c *conn) answer(h frame.Header) error {
 		}
 		return c.refuse(wrongType(h.Type))
 	}
+}
+
+// answerPayload answers a TEXT or PING frame, whose payload must be read
+// into memory: the server-wide payload budget pays for a large one, or the
+// frame is skipped and refused with an ERROR while the budget is spent.
+func (c *conn) answerPayload(h frame.Header) error {
+	size := int(h.Length)
+	if !c.srv.takePayload(size) {
+		if _, err := c.r.DiscardPayload(); err != nil {
+			return err
+		}
+		if c.log.Verbose() {
+			c.log.Recv("%s %dB (over the payload budget, skipped)", h.Type, size)
+		}
+		return c.refuse(c.srv.busyPayload(size))
+	}
+	defer c.srv.givePayload(size)
+	p, err := c.r.ReadPayload()
+	if err != nil {
+		return err
+	}
+	if h.Type == frame.Ping {
+		return c.pong(p)
+	}
+	if c.log.Verbose() {
+		c.log.Recv("TEXT %dB %s", len(p), logging.Preview(p))
+	}
+	if !utf8.Valid(p) {
+		return c.refuse(invalidUTF8(p))
+	}
+	c.total += uint64(len(p))
+	return c.ack()
+}
+
+func (c *conn) pong(p []byte) error {
+	if c.log.Verbose() {
+		c.log.Recv("PING %dB", len(p))
+	}
+	if err := c.w.WriteFrame(frame.Pong, p); err != nil {
+		return &writeError{err}
+	}
+	c.framesOut++
+	if c.log.Verbose() {
+		c.log.Sent("PONG %dB", len(p))
+	}
+	return nil
 }
 
 func (c *conn) ack() error {

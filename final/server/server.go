@@ -69,6 +69,15 @@ type Server struct {
 	// DefaultWriteTimeout.
 	WriteTimeout time.Duration
 
+	// PayloadBudget bounds the payload memory of the whole server: the
+	// bytes that TEXT and PING frames larger than 64 KiB hold while they
+	// are read and answered, across all connections. (DATA is counted, not
+	// kept; smaller payloads use the connection's own buffer.) A frame that
+	// would exceed it is skipped and answered with an ERROR ("server busy:
+	// ..."), and the connection carries on: see docs/protocol.md. 0 means
+	// DefaultPayloadBudget (128 MiB).
+	PayloadBudget int
+
 	// MaxConns limits how many connections are served at once; a client
 	// beyond it gets an ERROR frame ("server busy: ..."), and the
 	// connection is closed gently, as after a framing error, within about
@@ -91,6 +100,8 @@ type Server struct {
 	inShutdown atomic.Bool
 	nextID     atomic.Uint64
 	refusing   atomic.Int32 // refused connections still lingering
+
+	payloadInUse atomic.Int64 // bytes of PayloadBudget taken: see budget.go
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}

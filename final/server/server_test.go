@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -444,6 +445,41 @@ func TestMaxConnsRefusalSurvivesANewcomerThatWritesFirst(t *testing.T) {
 	gl.gate <- struct{}{}
 	expectError(t, second, "server busy: 1 connections is the limit")
 	expectClosed(t, second)
+}
+
+func TestAFrameBeyondThePayloadBudgetIsRefusedAndTheConnectionKept(t *testing.T) {
+	t.Parallel()
+	const big = 80 << 10 // over the 64 KiB read without the budget
+	rs := start(t, &server.Server{PayloadBudget: 300 << 10})
+	// The holder sends a TEXT and starts a big PING in one write, then
+	// stops halfway: the PING holds 240 KiB of the 300 KiB budget (three times its length)
+	// until the rest arrives. The server flushes the TEXT's ACK only when
+	// its read would wait, inside that payload: so once the ACK is here,
+	// the budget is taken.
+	holder := dialRaw(t, rs.addr)
+	ping := encode(typePing, bytes.Repeat([]byte{'h'}, big))
+	send(t, holder, encode(typeText, []byte("x")), ping[:len(ping)/2])
+	expectAck(t, holder, 1)
+
+	other := dialRaw(t, rs.addr)
+	otherPing := encode(typePing, bytes.Repeat([]byte{'o'}, big))
+	send(t, other, otherPing)
+	expectError(t, other, "server busy: a 81920-byte payload does not fit the payload memory budget (300 KiB) now; retry later")
+	// The refused frame was skipped whole: the connection carries on.
+	send(t, other, encode(typeText, []byte("still here")))
+	expectAck(t, other, 10)
+
+	// Once the holder's frame is answered, its budget is free again.
+	send(t, holder, ping[len(ping)/2:])
+	if f := readRaw(t, holder); f.typ != typePong || !bytes.Equal(f.payload, ping[5:]) {
+		t.Fatalf("holder got type 0x%02x, want its PONG", f.typ)
+	}
+	send(t, holder, encode(typeText, []byte("y"))) // answered after the PING's budget is given back
+	expectAck(t, holder, 2)
+	send(t, other, otherPing)
+	if f := readRaw(t, other); f.typ != typePong {
+		t.Fatalf("after the budget freed: type 0x%02x %q, want PONG", f.typ, f.payload)
+	}
 }
 
 func TestAClientThatStopsReadingIsClosedAfterTheWriteTimeout(t *testing.T) {
