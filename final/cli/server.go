@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -29,7 +31,7 @@ func runServer(args []string) int {
 	frameTimeout := fs.Duration("frame-timeout", server.DefaultFrameTimeout, "time a started frame has to arrive completely")
 	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "close a connection whose client stops reading for this long")
 	maxConns := fs.Int("max-conns", 0, "refuse connections beyond this many at once (0 = no limit)")
-	grace := fs.Duration("grace", server.DefaultShutdownGrace, "on SIGINT/SIGTERM, time open connections get to finish")
+	grace := fs.Duration("grace", defaultShutdownGrace, "on SIGINT/SIGTERM, time open connections get to finish")
 	verbose := fs.Bool("v", false, "log every frame received and sent")
 	var color logging.ColorMode
 	fs.Var(&color, "color", "colour the log: auto (on a terminal, unless NO_COLOR is set), always or never")
@@ -55,8 +57,8 @@ func runServer(args []string) int {
 		return usageError(fs, "-max-conns must not be negative")
 	}
 
-	log := logging.New(os.Stderr, color)
-	log.SetVerbose(*verbose)
+	log, closeLog := newLog(color, *verbose)
+	defer closeLog()
 	srv := &server.Server{
 		MaxPayload:    int(maxPayload),
 		PayloadBudget: int(budget),
@@ -64,13 +66,17 @@ func runServer(args []string) int {
 		FrameTimeout:  *frameTimeout,
 		WriteTimeout:  *writeTimeout,
 		MaxConns:      *maxConns,
-		ShutdownGrace: *grace,
 		Logger:        log,
 	}
-	return serveUntilSignal(srv, *addr, *addrFile, log)
+	return serveUntilSignal(srv, *addr, *addrFile, *grace, log)
 }
 
-func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Logger) int {
+// defaultShutdownGrace is how long open connections get to finish after
+// SIGINT or SIGTERM: enough for a client to take the answers it is owed,
+// short enough for an operator who is waiting.
+const defaultShutdownGrace = 5 * time.Second
+
+func serveUntilSignal(srv *server.Server, addr, addrFile string, grace time.Duration, log *slog.Logger) int {
 	// Catch signals before announcing the address: a script that reads the
 	// address file and sends SIGINT at once must get a graceful shutdown.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -78,13 +84,13 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Lo
 
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		log.Errorf("%v", err)
+		log.Error(err.Error())
 		return 1
 	}
 	if addrFile != "" {
 		if err := writeFileAtomic(addrFile, []byte(l.Addr().String()+"\n")); err != nil {
 			l.Close()
-			log.Errorf("write address file: %v", err)
+			log.Error("write address file: " + err.Error())
 			return 1
 		}
 		defer os.Remove(addrFile)
@@ -94,22 +100,24 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Lo
 
 	select {
 	case err := <-served:
-		log.Errorf("serve: %v", err)
+		log.Error("serve: " + err.Error())
 		return 1
 	case <-ctx.Done():
 	}
 	stop() // a second Ctrl-C now kills the process the usual way
-	log.Printf("shutting down: finishing open connections (grace %v)", srv.ShutdownGrace)
-	err = srv.GracefulShutdown()
+	log.Info(fmt.Sprintf("shutting down: finishing open connections (grace %v)", grace))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
 	<-served
 	if errors.Is(err, context.DeadlineExceeded) {
-		log.Warnf("shutdown forced: connections still busy after the grace period were closed")
+		log.Warn("shutdown forced: connections still busy after the grace period were closed")
 		return 1
 	}
 	if err != nil {
-		log.Errorf("shutdown: %v", err)
+		log.Error("shutdown: " + err.Error())
 		return 1
 	}
-	log.Printf("shutdown clean")
+	log.Info("shutdown clean")
 	return 0
 }

@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"bytestream/final/frame"
-	"bytestream/final/logging"
 	"bytestream/final/units"
 )
 
@@ -35,7 +34,7 @@ const (
 type conn struct {
 	srv  *Server
 	nc   net.Conn
-	log  logging.Conn
+	log  connLog
 	r    *frame.Reader
 	w    *frame.Writer
 	sock socketReader // nil unless nc is a TCP socket: see network.go
@@ -58,13 +57,15 @@ type conn struct {
 	framesIn  int    // frames read completely, rejected ones included
 	bytesIn   int64  // their size on the wire, headers included
 	framesOut int
+
+	messageErrors int // frames refused with the connection kept; see maxWarnings
 }
 
 func newConn(s *Server, nc net.Conn, id uint64) *conn {
 	c := &conn{
 		srv:          s,
 		nc:           nc,
-		log:          s.Logger.Conn(id),
+		log:          newConnLog(s.logger(), id),
 		w:            frame.NewWriterSize(nc, writeBufferSize),
 		idleTimeout:  orDefault(s.IdleTimeout, DefaultIdleTimeout),
 		frameTimeout: orDefault(s.FrameTimeout, DefaultFrameTimeout),
@@ -180,7 +181,7 @@ func (c *conn) answerPayload(h frame.Header) error {
 		return c.pong(p)
 	}
 	if c.log.Verbose() {
-		c.log.Recv("TEXT %dB %s", len(p), logging.Preview(p))
+		c.log.Recv("TEXT %dB %s", len(p), preview(p))
 	}
 	if !utf8.Valid(p) {
 		return c.refuse(invalidUTF8(p))
@@ -224,7 +225,9 @@ func (c *conn) refuse(text string) error {
 	if c.log.Verbose() {
 		c.log.Sent("ERROR %q", text)
 	}
-	c.log.Warnf("rejected frame, connection kept: %s", text)
+	if c.messageErrors++; c.messageErrors <= maxWarnings {
+		c.log.Warnf("rejected frame, connection kept: %s", text)
+	}
 	return nil
 }
 
@@ -304,6 +307,9 @@ func (c *conn) close(e ending) {
 	}
 	c.nc.Close()
 	c.srv.setState(c.nc, StateClosed)
+	if more := c.messageErrors - maxWarnings; more > 0 {
+		c.log.Warnf("… and %s more message errors", units.FormatCount(int64(more)))
+	}
 	summary := fmt.Sprintf("%s in (%s), %s, ACK total %d, %v",
 		count(c.framesIn, "frame"), units.FormatSize(c.bytesIn), count(c.framesOut, "answer"),
 		c.total, time.Since(c.start).Round(time.Microsecond))

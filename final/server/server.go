@@ -4,7 +4,7 @@
 // The API is shaped like net/http.Server: a Server struct whose zero value
 // works, Serve or ListenAndServe to run it, Shutdown to stop it gracefully.
 //
-//	srv := &server.Server{Logger: logging.New(os.Stderr, logging.Auto)}
+//	srv := &server.Server{Logger: slog.New(handler)}
 //	go srv.ListenAndServe()
 //	...
 //	srv.Shutdown(ctx)
@@ -18,6 +18,8 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"sync"
@@ -25,16 +27,14 @@ import (
 	"time"
 
 	"bytestream/final/frame"
-	"bytestream/final/logging"
 )
 
 // Defaults used when the corresponding Server field is zero.
 const (
-	DefaultAddr          = "127.0.0.1:9000"
-	DefaultIdleTimeout   = 60 * time.Second
-	DefaultFrameTimeout  = 10 * time.Second
-	DefaultWriteTimeout  = 10 * time.Second
-	DefaultShutdownGrace = 5 * time.Second
+	DefaultAddr         = "127.0.0.1:9000"
+	DefaultIdleTimeout  = 60 * time.Second
+	DefaultFrameTimeout = 10 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe once Shutdown has
@@ -84,13 +84,16 @@ type Server struct {
 	// a second. 0 means no limit.
 	MaxConns int
 
-	// ShutdownGrace is how long GracefulShutdown lets connections finish.
-	// 0 means DefaultShutdownGrace.
-	ShutdownGrace time.Duration
-
-	// Logger receives the server's diagnostics; nil logs nothing. Per-frame
-	// lines appear when the Logger is verbose (Logger.SetVerbose).
-	Logger *logging.Logger
+	// Logger receives the server's diagnostics; nil means slog.Default().
+	// Every line about a connection carries its number as the attribute
+	// "conn". Warnings (slog.LevelWarn) are what went wrong for one client
+	// (a framing error, at most ten message errors per connection and a
+	// count of the rest), errors what went wrong in the server; each
+	// frame and answer is logged at slog.LevelDebug, if the handler
+	// enables it when the connection starts. A connection logs from its
+	// own goroutine, so a handler that waits for a slow writer holds that
+	// connection up: final/logging's Handler never waits.
+	Logger *slog.Logger
 
 	// ConnState, if not nil, is called when a connection changes state;
 	// see ConnState. Tests use it to act at a precise moment, and it is
@@ -139,7 +142,7 @@ func (s *Server) Serve(l net.Listener) error {
 		return ErrServerClosed
 	}
 	defer s.untrackListener(l)
-	s.Logger.Printf("listening on %s", l.Addr())
+	s.logger().Info("listening on " + l.Addr().String())
 
 	var backoff time.Duration
 	for {
@@ -158,7 +161,7 @@ func (s *Server) Serve(l net.Listener) error {
 		// Running out of file descriptors, for one, passes: wait instead of
 		// spinning, like net/http (5 ms doubling to 1 s).
 		backoff = nextBackoff(backoff)
-		s.Logger.Errorf("accept: %v; retrying in %v", err, backoff)
+		s.logger().Error(fmt.Sprintf("accept: %v; retrying in %v", err, backoff))
 		if !s.sleep(backoff) {
 			return ErrServerClosed
 		}
@@ -263,7 +266,7 @@ const maxRefusing = 64
 // once.
 func (s *Server) refuse(nc net.Conn, id uint64, lingering bool) {
 	msg := "server busy: " + strconv.Itoa(s.MaxConns) + " connections is the limit"
-	s.Logger.Conn(id).Warnf("refused %s: %s", nc.RemoteAddr(), msg)
+	newConnLog(s.logger(), id).Warnf("refused %s: %s", nc.RemoteAddr(), msg)
 	errFrame := frame.AppendFrame(nil, frame.Error, []byte(msg))
 	// A fresh socket's send buffer is empty, so this short write does not
 	// wait; the deadline bounds it should it ever have to.
@@ -299,12 +302,23 @@ func (s *Server) setState(nc net.Conn, state ConnState) {
 // Shutdown stops the server gracefully: it closes the listeners, closes
 // idle connections, and lets every other connection finish the frame it is
 // reading, answer it and any frames already complete in its buffer, flush,
-// and close. No connection waits for a new frame once Shutdown has begun,
-// so a client that keeps sending cannot hold the server up: it sees every
-// frame the server read answered, then the end of the stream. If ctx ends first, the remaining connections are closed
-// abruptly and ctx's error is returned. Either way, when Shutdown returns
-// every connection goroutine has exited and every Serve call is returning.
+// and close once its client has its answers (see linger.go). No
+// connection waits for a new frame once Shutdown has begun, so a client
+// that keeps sending cannot hold the server up: it sees every frame the
+// server read answered, then the end of the stream. If ctx ends first, the
+// remaining connections are closed abruptly and ctx's error is returned,
+// joined with any error from closing a listener. Either way, when Shutdown
+// returns every connection goroutine has exited and every Serve call is
+// returning. How long to wait is the caller's policy: the command line
+// gives connections a grace period (final server -grace).
 func (s *Server) Shutdown(ctx context.Context) error {
+	closeErr, ctxErr := s.stop(ctx)
+	return errors.Join(ctxErr, closeErr)
+}
+
+// stop is Shutdown, keeping apart the error of closing the listeners and
+// that of ctx ending first.
+func (s *Server) stop(ctx context.Context) (closeErr, ctxErr error) {
 	s.mu.Lock()
 	s.inShutdown.Store(true)
 	if s.done == nil {
@@ -316,7 +330,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(s.done)
 	}
 	for l := range s.listeners {
-		l.Close()
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			closeErr = errors.Join(closeErr, err)
+		}
 	}
 	for c := range s.conns {
 		c.wakeIfIdle()
@@ -331,20 +347,23 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-finished:
-		return nil
+		return closeErr, nil
 	case <-ctx.Done():
 		s.closeAll()
 		<-finished
-		return ctx.Err()
+		return closeErr, ctx.Err()
 	}
 }
 
-// GracefulShutdown is Shutdown with ShutdownGrace as the time limit: what
-// the command line does on SIGINT or SIGTERM.
-func (s *Server) GracefulShutdown() error {
-	ctx, cancel := context.WithTimeout(context.Background(), orDefault(s.ShutdownGrace, DefaultShutdownGrace))
-	defer cancel()
-	return s.Shutdown(ctx)
+// Close closes the listeners and every connection at once, without
+// answering what is in progress: Shutdown with no time to finish. It
+// returns once every connection goroutine has ended, with the error of
+// closing a listener, if any. Serve calls return ErrServerClosed.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	closeErr, _ := s.stop(ctx)
+	return closeErr
 }
 
 // closeAll ends every connection now; their goroutines see the error and

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -17,7 +18,6 @@ import (
 
 	"bytestream/final/client"
 	"bytestream/final/frame"
-	"bytestream/final/logging"
 	"bytestream/final/server"
 	"bytestream/final/server/servertest"
 	"bytestream/lab/shape"
@@ -305,6 +305,26 @@ func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
 	expectClosed(t, nc)
 }
 
+func TestCloseEndsAFrameInProgressAtOnce(t *testing.T) {
+	t.Parallel()
+	watch := newStateWatcher()
+	rs := start(t, &server.Server{ConnState: watch.hook})
+	nc := dialRaw(t, rs.addr)
+	send(t, nc, encode(typeText, []byte("hello"))[:7]) // half a frame
+	watch.await(t, server.StateActive)
+	// Shutdown would wait for the rest of the frame; Close does not.
+	if err := rs.srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	var b [1]byte
+	if n, err := nc.Read(b[:]); n != 0 || err == nil {
+		t.Fatalf("after Close the client read %d bytes, %v; want the connection gone", n, err)
+	}
+	if _, err := net.DialTimeout("tcp", rs.addr, mustFinish); err == nil {
+		t.Fatal("the server still accepts connections after Close")
+	}
+}
+
 func TestServeAfterShutdownReturnsErrServerClosed(t *testing.T) {
 	t.Parallel()
 	srv := &server.Server{}
@@ -365,7 +385,7 @@ func TestAcceptErrorsBackOffAndServingContinues(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := &running{srv: &server.Server{}, log: &syncBuffer{}}
-	rs.srv.Logger = logging.New(rs.log, logging.Never)
+	rs.srv.Logger = logTo(t, rs.log, slog.LevelInfo)
 	rs.addr = servertest.Serve(t, rs.srv, &flakyListener{Listener: l, fails: 4})
 
 	c := dial(t, rs.addr)
@@ -430,7 +450,7 @@ func TestMaxConnsRefusalSurvivesANewcomerThatWritesFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	gl := &gatedListener{Listener: l, gate: make(chan struct{}, 2)}
-	addr := servertest.Serve(t, &server.Server{MaxConns: 1, Logger: logging.New(io.Discard, logging.Never)}, gl)
+	addr := servertest.Serve(t, &server.Server{MaxConns: 1, Logger: quiet}, gl)
 	gl.gate <- struct{}{}
 	first := dial(t, addr)
 	if _, err := first.Text("in"); err != nil {
