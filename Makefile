@@ -63,7 +63,7 @@ exercises: ## run the chapters' exercise tests (each fails until its exercise is
 ## --- long runs, each bounded ------------------------------------------------
 
 .PHONY: soak
-soak: ## robustness suite: 10,000 connections, hostile clients, shutdown under load; prints the figures table (~1 min)
+soak: ## robustness suite: 10,000 connections, hostile clients, shutdown under load; prints the figures table (about a minute)
 	$(GO) test -tags soak -run . -count=1 -v -timeout 5m ./final/soak
 
 .PHONY: soak-race
