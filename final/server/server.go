@@ -2,9 +2,13 @@
 // docs/protocol.md to every client, fast and defensively.
 //
 // The API is shaped like net/http.Server: a Server struct whose zero value
-// works, Serve or ListenAndServe to run it, Shutdown to stop it gracefully.
+// works, Serve or ListenAndServe to run it, Shutdown to stop it gracefully
+// and Close to stop it at once. It logs through log/slog, and imports
+// nothing outside the standard library but the protocol's own packages:
+// how the log looks is the caller's choice (final/logging is the command
+// line's).
 //
-//	srv := &server.Server{Logger: slog.New(handler)}
+//	srv := &server.Server{Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
 //	go srv.ListenAndServe()
 //	...
 //	srv.Shutdown(ctx)
@@ -12,7 +16,10 @@
 // Start reading at conn.go: one goroutine per connection reads a frame,
 // answers it, and loops. network.go is the only place that waits for the
 // client; it sets deadlines and flushes answers there, so frames that are
-// already buffered cost neither a system call nor a clock read.
+// already buffered cost neither a system call nor a clock read. linger.go
+// is how a connection closes without losing its last answers, budget.go
+// bounds the payload memory of all connections together, and log.go is
+// what the server logs.
 package server
 
 import (
