@@ -105,7 +105,7 @@ reset: ## put your copy of step EX=03, or exercise EX=03.1's files, back as ship
 ## --- long runs, each bounded ------------------------------------------------
 
 .PHONY: soak
-soak: ## robustness suite: 10,000 connections, hostile clients, shutdown under load; prints the figures table (~1 min)
+soak: ## robustness suite: 10,000 connections, hostile clients, shutdown under load; prints the figures table (about a minute)
 	$(GO) test -tags soak -run . -count=1 -v -timeout 5m ./final/soak
 
 .PHONY: soak-race
