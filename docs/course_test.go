@@ -92,6 +92,7 @@ var commands = map[string]bool{
 	"for": true, "do": true, "done": true, "cd": true, "git": true,
 	"sudo": true, "tshark": true, "ss": true, "lsof": true,
 	"strace": true, "perf": true, "rm": true, "python3": true, "nc": true,
+	"$EDITOR": true,
 }
 
 // isCommand reports whether l starts with one of the commands, or with a

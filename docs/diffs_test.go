@@ -29,7 +29,14 @@ const diffsDir = "diffs"
 var stepName = regexp.MustCompile(`^(\d\d)-[a-z0-9-]+$`)
 
 // TestDiffs checks that every diff in docs/diffs matches the step folders.
-// Run `go test ./docs -run TestDiffs -update` (`make diffs`) to rewrite them.
+// Course authors who change a step on purpose run
+// `go test ./docs -run TestDiffs -update` (`make diffs`) to rewrite them.
+//
+// Its failure messages never say so: the one who meets them is usually a
+// learner who edited a step folder instead of their copy of it, and for
+// them rewriting the course's diffs would hide their edits from the check
+// and change the chapters. The messages tell them where exercises belong
+// and how to put the folder back (see courseNote).
 //
 // The rule, for whoever adds a step:
 //
@@ -80,16 +87,10 @@ func TestDiffs(t *testing.T) {
 		}
 		return
 	}
-	for name, text := range want {
-		got, err := os.ReadFile(filepath.Join(diffsDir, name))
-		if err != nil {
-			t.Errorf("%v: run `go test ./docs -run TestDiffs -update` to write it", err)
-			continue
-		}
-		if !bytes.Equal(got, text) {
-			t.Errorf("docs/diffs/%s is stale: the step folders changed since it was written; "+
-				"run `go test ./docs -run TestDiffs -update`", name)
-		}
+	if stale := staleDiffs(want); len(stale) > 0 {
+		changed := changedSteps(steps, stale)
+		t.Errorf("changed since the course was shipped: steps/%s (stale: %s).\n%s",
+			strings.Join(changed, ", steps/"), strings.Join(stale, ", "), courseNote(changed...))
 	}
 	committed, err := filepath.Glob(filepath.Join(diffsDir, "*.diff"))
 	if err != nil {
@@ -97,9 +98,66 @@ func TestDiffs(t *testing.T) {
 	}
 	for _, path := range committed {
 		if _, ok := want[filepath.Base(path)]; !ok {
-			t.Errorf("%s compares no two consecutive steps; run `go test ./docs -run TestDiffs -update` to remove it", path)
+			t.Errorf("%s compares no two consecutive steps: a step folder was added, removed or renamed.\n%s", path, courseNote())
 		}
 	}
+}
+
+// staleDiffs lists the diffs in docs/diffs, by path, that are missing or
+// differ from want, in order.
+func staleDiffs(want map[string][]byte) []string {
+	var stale []string
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		got, err := os.ReadFile(filepath.Join(diffsDir, name))
+		if err != nil || !bytes.Equal(got, want[name]) {
+			stale = append(stale, "docs/diffs/"+name)
+		}
+	}
+	return stale
+}
+
+// changedSteps names the step folders that changed since the diffs were
+// made. A step between two others is in two diffs, and when it changes both
+// go stale. A stale diff that no such step explains is put down to its
+// step at the end of the course, whose only diff it is, or, when it lies
+// between two steps that both kept a matching diff, to both of them.
+func changedSteps(steps, stale []string) []string {
+	isStale := func(i int) bool { // whether the diff from steps[i-1] to steps[i] is stale
+		name := stepName.FindStringSubmatch(steps[i-1])[1] + "-" + stepName.FindStringSubmatch(steps[i])[1] + ".diff"
+		return slices.Contains(stale, "docs/diffs/"+name)
+	}
+	changed := make([]bool, len(steps))
+	for i := 1; i < len(steps)-1; i++ {
+		changed[i] = isStale(i) && isStale(i+1)
+	}
+	for i := 1; i < len(steps); i++ {
+		if !isStale(i) || changed[i-1] || changed[i] {
+			continue // not stale, or explained
+		}
+		first, last := i-1 == 0, i == len(steps)-1
+		changed[i-1] = first || !last
+		changed[i] = last || !first
+	}
+	var names []string
+	for i, step := range steps {
+		if changed[i] {
+			names = append(names, step)
+		}
+	}
+	return names
+}
+
+// courseNote tells a learner who edited the course's step folders where
+// exercises belong, and how to put the folders back.
+func courseNote(steps ...string) string {
+	restore := "git checkout -- steps/"
+	if len(steps) > 0 {
+		restore = "git checkout -- steps/" + strings.Join(steps, " steps/")
+	}
+	return "If you changed a step folder while doing an exercise: the step folders are the course as shipped, " +
+		"and exercises are done in your own copy of each step, steps/_my-NN-name, which `go run ./lab exercises` makes " +
+		"(docs/README.md, \"Exercises: the workflow\"). Copy your work there, then put the folders back: " + restore +
+		". Course authors: see the comment on TestDiffs."
 }
 
 // stepFolders lists the step folders in order.
@@ -185,4 +243,35 @@ func writeDiffs(want map[string][]byte) error {
 		}
 	}
 	return nil
+}
+
+func TestChangedStepsNamesTheStepWhoseDiffsAllWentStale(t *testing.T) {
+	t.Parallel()
+	steps := []string{"01-a", "02-b", "03-c"}
+	for _, tc := range []struct {
+		stale []string
+		want  string
+	}{
+		{[]string{"docs/diffs/01-02.diff"}, "01-a"},
+		{[]string{"docs/diffs/01-02.diff", "docs/diffs/02-03.diff"}, "02-b"},
+		{[]string{"docs/diffs/02-03.diff"}, "03-c"},
+	} {
+		if got := strings.Join(changedSteps(steps, tc.stale), " "); got != tc.want {
+			t.Errorf("stale %v: changedSteps = %q, want %q", tc.stale, got, tc.want)
+		}
+	}
+	// In a longer course, a diff between two middle steps that are each
+	// in a matching diff too points at both.
+	steps = []string{"01-a", "02-b", "03-c", "04-d"}
+	for _, tc := range []struct {
+		stale []string
+		want  string
+	}{
+		{[]string{"docs/diffs/02-03.diff"}, "02-b 03-c"},
+		{[]string{"docs/diffs/02-03.diff", "docs/diffs/03-04.diff"}, "03-c"},
+	} {
+		if got := strings.Join(changedSteps(steps, tc.stale), " "); got != tc.want {
+			t.Errorf("stale %v: changedSteps = %q, want %q", tc.stale, got, tc.want)
+		}
+	}
 }

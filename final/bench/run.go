@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"time"
 
@@ -62,7 +63,8 @@ func start(cfg Config) (*env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start the bench server: %w", err)
 	}
-	e.addr, e.srv, e.served = l.Addr().String(), &server.Server{}, make(chan error, 1)
+	quiet := slog.New(slog.DiscardHandler) // a nil Logger would log to stderr
+	e.addr, e.srv, e.served = l.Addr().String(), &server.Server{Logger: quiet}, make(chan error, 1)
 	go func() { e.served <- e.srv.Serve(l) }()
 	if e.raw, err = StartRawServers(); err != nil {
 		return nil, errors.Join(err, e.close())

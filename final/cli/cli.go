@@ -11,7 +11,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+
+	"bytestream/final/logging"
 )
 
 // command is one subcommand of `final`.
@@ -50,6 +53,20 @@ func Main(args []string) int {
 	fmt.Fprintf(os.Stderr, "final: unknown command %q\n", name)
 	usage(os.Stderr)
 	return 2
+}
+
+// newLog returns the logger a command writes its diagnostics to: lines on
+// stderr in final/logging's layout, coloured according to mode, every
+// frame too when verbose. Logging never waits for stderr (a pipe nobody
+// reads must not stop a server). Call the returned function before
+// exiting: it writes out what is still queued.
+func newLog(mode logging.ColorMode, verbose bool) (*slog.Logger, func()) {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	h := logging.NewHandler(os.Stderr, mode, level)
+	return slog.New(h), func() { h.Close() }
 }
 
 func usage(w io.Writer) {

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -13,6 +15,7 @@ import (
 	"bytestream/final/frame"
 	"bytestream/final/logging"
 	"bytestream/final/server"
+	"bytestream/final/units"
 )
 
 // runServer is `final server`: listen, serve until SIGINT or SIGTERM, then
@@ -23,11 +26,13 @@ func runServer(args []string) int {
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `file` (atomically), for scripts")
 	maxPayload := size(frame.DefaultMaxPayload)
 	fs.Var(&maxPayload, "max-payload", "largest frame payload accepted, e.g. 64KiB or 16MiB")
+	budget := size(server.DefaultPayloadBudget)
+	fs.Var(&budget, "payload-budget", "payload memory all connections' TEXT and PING frames may hold at once; a frame beyond it gets a busy ERROR")
 	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "close a connection with no frame started for this long")
 	frameTimeout := fs.Duration("frame-timeout", server.DefaultFrameTimeout, "time a started frame has to arrive completely")
 	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "close a connection whose client stops reading for this long")
 	maxConns := fs.Int("max-conns", 0, "refuse connections beyond this many at once (0 = no limit)")
-	grace := fs.Duration("grace", server.DefaultShutdownGrace, "on SIGINT/SIGTERM, time open connections get to finish")
+	grace := fs.Duration("grace", defaultShutdownGrace, "on SIGINT/SIGTERM, time open connections get to finish")
 	verbose := fs.Bool("v", false, "log every frame received and sent")
 	var color logging.ColorMode
 	fs.Var(&color, "color", "colour the log: auto (on a terminal, unless NO_COLOR is set), always or never")
@@ -49,25 +54,34 @@ func runServer(args []string) int {
 	if maxPayload < 1 {
 		return usageError(fs, "-max-payload must be at least 1 B")
 	}
+	if need := server.PayloadBudgetFor(int(maxPayload)); int64(budget) < need {
+		return usageError(fs, "-payload-budget %s cannot hold one frame of -max-payload %s: that takes %s",
+			budget.String(), maxPayload.String(), units.FormatSize(need))
+	}
 	if *maxConns < 0 {
 		return usageError(fs, "-max-conns must not be negative")
 	}
 
-	log := logging.New(os.Stderr, color)
-	log.SetVerbose(*verbose)
+	log, closeLog := newLog(color, *verbose)
+	defer closeLog()
 	srv := &server.Server{
 		MaxPayload:    int(maxPayload),
+		PayloadBudget: int(budget),
 		IdleTimeout:   *idle,
 		FrameTimeout:  *frameTimeout,
 		WriteTimeout:  *writeTimeout,
 		MaxConns:      *maxConns,
-		ShutdownGrace: *grace,
 		Logger:        log,
 	}
-	return serveUntilSignal(srv, *addr, *addrFile, log)
+	return serveUntilSignal(srv, *addr, *addrFile, *grace, log)
 }
 
-func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Logger) int {
+// defaultShutdownGrace is how long open connections get to finish after
+// SIGINT or SIGTERM: enough for a client to take the answers it is owed,
+// short enough for an operator who is waiting.
+const defaultShutdownGrace = 5 * time.Second
+
+func serveUntilSignal(srv *server.Server, addr, addrFile string, grace time.Duration, log *slog.Logger) int {
 	// Catch signals before announcing the address: a script that reads the
 	// address file and sends SIGINT at once must get a graceful shutdown.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -75,14 +89,14 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Lo
 
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		log.Errorf("%v", err)
+		log.Error(err.Error())
 		return 1
 	}
 	if addrFile != "" {
 		remove, err := atomicfile.Publish(addrFile, []byte(l.Addr().String()+"\n"))
 		if err != nil {
 			l.Close()
-			log.Errorf("-addr-file: %v", err)
+			log.Error("-addr-file: " + err.Error())
 			return 1
 		}
 		defer remove()
@@ -92,22 +106,24 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, log *logging.Lo
 
 	select {
 	case err := <-served:
-		log.Errorf("serve: %v", err)
+		log.Error("serve: " + err.Error())
 		return 1
 	case <-ctx.Done():
 	}
 	stop() // a second Ctrl-C now kills the process the usual way
-	log.Printf("shutting down: finishing open connections (grace %v)", srv.ShutdownGrace)
-	err = srv.GracefulShutdown()
+	log.Info(fmt.Sprintf("shutting down: finishing open connections (grace %v)", grace))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
 	<-served
 	if errors.Is(err, context.DeadlineExceeded) {
-		log.Warnf("shutdown forced: connections still busy after the grace period were closed")
+		log.Warn("shutdown forced: connections still busy after the grace period were closed")
 		return 1
 	}
 	if err != nil {
-		log.Errorf("shutdown: %v", err)
+		log.Error("shutdown: " + err.Error())
 		return 1
 	}
-	log.Printf("shutdown clean")
+	log.Info("shutdown clean")
 	return 0
 }

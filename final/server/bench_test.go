@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"bytestream/final/frame"
-	"bytestream/final/logging"
 	"bytestream/final/server"
 )
 
@@ -23,7 +22,7 @@ import (
 // then went quiet. (The client ends' sockets are counted too, so this is a
 // slight overestimate.)
 func BenchmarkIdleConnMemory(b *testing.B) {
-	rs := start(b, &server.Server{Logger: logging.New(io.Discard, logging.Never)})
+	rs := start(b, &server.Server{Logger: quiet})
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

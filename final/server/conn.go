@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"bytestream/final/frame"
-	"bytestream/final/logging"
 	"bytestream/final/units"
 )
 
@@ -35,7 +34,7 @@ const (
 type conn struct {
 	srv  *Server
 	nc   net.Conn
-	log  logging.Conn
+	log  connLog
 	r    *frame.Reader
 	w    *frame.Writer
 	sock socketReader // nil unless nc is a TCP socket: see network.go
@@ -58,13 +57,15 @@ type conn struct {
 	framesIn  int    // frames read completely, rejected ones included
 	bytesIn   int64  // their size on the wire, headers included
 	framesOut int
+
+	messageErrors int // frames refused with the connection kept; see maxWarnings
 }
 
 func newConn(s *Server, nc net.Conn, id uint64) *conn {
 	c := &conn{
 		srv:          s,
 		nc:           nc,
-		log:          s.Logger.Conn(id),
+		log:          newConnLog(s.logger(), id),
 		w:            frame.NewWriterSize(nc, writeBufferSize),
 		idleTimeout:  orDefault(s.IdleTimeout, DefaultIdleTimeout),
 		frameTimeout: orDefault(s.FrameTimeout, DefaultFrameTimeout),
@@ -82,12 +83,8 @@ type ending struct {
 	why     string
 	clean   bool   // an expected end: logged as information, not a warning
 	errText string // if set, sent to the client in an ERROR frame first
-	linger  bool   // the client may still be sending: close gently, see linger
+	linger  bool   // the client may still be sending: close gently, see linger.go
 }
-
-// lingerTimeout bounds how long a closing connection keeps reading (and
-// dropping) what its client still sends; see linger.
-const lingerTimeout = 500 * time.Millisecond
 
 // serve runs the connection until it ends, and never lets a panic escape:
 // one broken connection must not take the server down.
@@ -147,35 +144,8 @@ func (c *conn) answer(h frame.Header) error {
 		}
 		c.total += uint64(n)
 		return c.ack()
-	case frame.Text:
-		p, err := c.r.ReadPayload()
-		if err != nil {
-			return err
-		}
-		if c.log.Verbose() {
-			c.log.Recv("TEXT %dB %s", len(p), logging.Preview(p))
-		}
-		if !utf8.Valid(p) {
-			return c.refuse(invalidUTF8(p))
-		}
-		c.total += uint64(len(p))
-		return c.ack()
-	case frame.Ping:
-		p, err := c.r.ReadPayload()
-		if err != nil {
-			return err
-		}
-		if c.log.Verbose() {
-			c.log.Recv("PING %dB", len(p))
-		}
-		if err := c.w.WriteFrame(frame.Pong, p); err != nil {
-			return &writeError{err}
-		}
-		c.framesOut++
-		if c.log.Verbose() {
-			c.log.Sent("PONG %dB", len(p))
-		}
-		return nil
+	case frame.Text, frame.Ping:
+		return c.answerPayload(h)
 	default:
 		n, err := c.r.DiscardPayload()
 		if err != nil {
@@ -186,6 +156,52 @@ func (c *conn) answer(h frame.Header) error {
 		}
 		return c.refuse(wrongType(h.Type))
 	}
+}
+
+// answerPayload answers a TEXT or PING frame, whose payload must be read
+// into memory: the server-wide payload budget pays for a large one, or the
+// frame is skipped and refused with an ERROR while the budget is spent.
+func (c *conn) answerPayload(h frame.Header) error {
+	size := int(h.Length)
+	if !c.srv.takePayload(size) {
+		if _, err := c.r.DiscardPayload(); err != nil {
+			return err
+		}
+		if c.log.Verbose() {
+			c.log.Recv("%s %dB (over the payload budget, skipped)", h.Type, size)
+		}
+		return c.refuse(c.srv.busyPayload(size))
+	}
+	defer c.srv.givePayload(size)
+	p, err := c.r.ReadPayload()
+	if err != nil {
+		return err
+	}
+	if h.Type == frame.Ping {
+		return c.pong(p)
+	}
+	if c.log.Verbose() {
+		c.log.Recv("TEXT %dB %s", len(p), preview(p))
+	}
+	if !utf8.Valid(p) {
+		return c.refuse(invalidUTF8(p))
+	}
+	c.total += uint64(len(p))
+	return c.ack()
+}
+
+func (c *conn) pong(p []byte) error {
+	if c.log.Verbose() {
+		c.log.Recv("PING %dB", len(p))
+	}
+	if err := c.w.WriteFrame(frame.Pong, p); err != nil {
+		return &writeError{err}
+	}
+	c.framesOut++
+	if c.log.Verbose() {
+		c.log.Sent("PONG %dB", len(p))
+	}
+	return nil
 }
 
 func (c *conn) ack() error {
@@ -209,7 +225,9 @@ func (c *conn) refuse(text string) error {
 	if c.log.Verbose() {
 		c.log.Sent("ERROR %q", text)
 	}
-	c.log.Warnf("rejected frame, connection kept: %s", text)
+	if c.messageErrors++; c.messageErrors <= maxWarnings {
+		c.log.Warnf("rejected frame, connection kept: %s", text)
+	}
 	return nil
 }
 
@@ -285,10 +303,13 @@ func (c *conn) close(e ending) {
 	c.w.Reset(nil)
 	c.releaseBuffers()
 	if e.linger {
-		c.linger()
+		linger(c.nc, c.writeTimeout)
 	}
 	c.nc.Close()
 	c.srv.setState(c.nc, StateClosed)
+	if more := c.messageErrors - maxWarnings; more > 0 {
+		c.log.Warnf("… and %s more message errors", units.FormatCount(int64(more)))
+	}
 	summary := fmt.Sprintf("%s in (%s), %s, ACK total %d, %v",
 		count(c.framesIn, "frame"), units.FormatSize(c.bytesIn), count(c.framesOut, "answer"),
 		c.total, time.Since(c.start).Round(time.Microsecond))
@@ -297,20 +318,6 @@ func (c *conn) close(e ending) {
 	} else {
 		c.log.Warnf("closed: %s; %s", e.why, summary)
 	}
-}
-
-// linger half-closes the connection, then reads and drops what the client
-// still sends until it closes too, or lingerTimeout passes. Closing a socket
-// with unread input makes the kernel reset the connection and throw away
-// answers not yet delivered: the ERROR frame of a framing error, or the
-// last answers before a shutdown. The half-close tells the client to stop.
-func (c *conn) linger() {
-	cw, ok := c.nc.(interface{ CloseWrite() error })
-	if !ok || cw.CloseWrite() != nil {
-		return
-	}
-	c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
-	io.Copy(io.Discard, c.nc)
 }
 
 // count says "1 frame" or "2 frames".

@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"net"
 	"regexp"
 	"sync"
@@ -62,17 +64,28 @@ type running struct {
 }
 
 // start serves srv on a fresh loopback listener until the test ends (see
-// servertest), logging verbosely into rs.log unless srv has a Logger.
+// servertest), logging every frame into rs.log unless srv has a Logger.
 func start(t testing.TB, srv *server.Server) *running {
 	t.Helper()
 	rs := &running{srv: srv, log: &syncBuffer{}}
 	if srv.Logger == nil {
-		srv.Logger = logging.New(rs.log, logging.Never)
-		srv.Logger.SetVerbose(true)
+		srv.Logger = logTo(t, rs.log, slog.LevelDebug)
 	}
 	rs.addr = servertest.Start(t, srv)
 	return rs
 }
+
+// logTo returns a logger writing the command line's lines to w, from
+// level up, until the test ends. Its handler is closed after the server
+// (cleanups run last first), so every line is written.
+func logTo(t testing.TB, w io.Writer, level slog.Level) *slog.Logger {
+	h := logging.NewHandler(w, logging.Never, level)
+	t.Cleanup(func() { h.Close() })
+	return slog.New(h)
+}
+
+// quiet is a logger for tests that do not read the log.
+var quiet = slog.New(slog.DiscardHandler)
 
 // dial connects a client and closes it when the test ends.
 func dial(t *testing.T, addr string) *client.Conn {
@@ -118,4 +131,10 @@ func (rs *running) waitLog(t testing.TB, re string) {
 			t.Fatalf("server log never matched %s; log:\n%s", re, rs.log.String())
 		}
 	}
+}
+
+func (b *syncBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
 }

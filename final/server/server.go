@@ -2,9 +2,13 @@
 // docs/protocol.md to every client, fast and defensively.
 //
 // The API is shaped like net/http.Server: a Server struct whose zero value
-// works, Serve or ListenAndServe to run it, Shutdown to stop it gracefully.
+// works, Serve or ListenAndServe to run it, Shutdown to stop it gracefully
+// and Close to stop it at once. It logs through log/slog, and imports
+// nothing outside the standard library but the protocol's own packages:
+// how the log looks is the caller's choice (final/logging is the command
+// line's).
 //
-//	srv := &server.Server{Logger: logging.New(os.Stderr, logging.Auto)}
+//	srv := &server.Server{Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
 //	go srv.ListenAndServe()
 //	...
 //	srv.Shutdown(ctx)
@@ -12,12 +16,17 @@
 // Start reading at conn.go: one goroutine per connection reads a frame,
 // answers it, and loops. network.go is the only place that waits for the
 // client; it sets deadlines and flushes answers there, so frames that are
-// already buffered cost neither a system call nor a clock read.
+// already buffered cost neither a system call nor a clock read. linger.go
+// is how a connection closes without losing its last answers, budget.go
+// bounds the payload memory of all connections together, and log.go is
+// what the server logs.
 package server
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"sync"
@@ -26,16 +35,14 @@ import (
 
 	"bytestream/final/accept"
 	"bytestream/final/frame"
-	"bytestream/final/logging"
 )
 
 // Defaults used when the corresponding Server field is zero.
 const (
-	DefaultAddr          = "127.0.0.1:9000"
-	DefaultIdleTimeout   = 60 * time.Second
-	DefaultFrameTimeout  = 10 * time.Second
-	DefaultWriteTimeout  = 10 * time.Second
-	DefaultShutdownGrace = 5 * time.Second
+	DefaultAddr         = "127.0.0.1:9000"
+	DefaultIdleTimeout  = 60 * time.Second
+	DefaultFrameTimeout = 10 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe once Shutdown has
@@ -70,17 +77,31 @@ type Server struct {
 	// DefaultWriteTimeout.
 	WriteTimeout time.Duration
 
+	// PayloadBudget bounds the payload memory of the whole server: the
+	// bytes that TEXT and PING frames larger than 64 KiB hold while they
+	// are read and answered, across all connections. (DATA is counted, not
+	// kept; smaller payloads use the connection's own buffer.) A frame that
+	// would exceed it is skipped and answered with an ERROR ("server busy:
+	// ..."), and the connection carries on: see docs/protocol.md. 0 means
+	// DefaultPayloadBudget (128 MiB).
+	PayloadBudget int
+
 	// MaxConns limits how many connections are served at once; a client
-	// beyond it gets an ERROR frame and is closed. 0 means no limit.
+	// beyond it gets an ERROR frame ("server busy: ..."), and the
+	// connection is closed gently, as after a framing error, within about
+	// a second. 0 means no limit.
 	MaxConns int
 
-	// ShutdownGrace is how long GracefulShutdown lets connections finish.
-	// 0 means DefaultShutdownGrace.
-	ShutdownGrace time.Duration
-
-	// Logger receives the server's diagnostics; nil logs nothing. Per-frame
-	// lines appear when the Logger is verbose (Logger.SetVerbose).
-	Logger *logging.Logger
+	// Logger receives the server's diagnostics; nil means slog.Default().
+	// Every line about a connection carries its number as the attribute
+	// "conn". Warnings (slog.LevelWarn) are what went wrong for one client
+	// (a framing error, at most ten message errors per connection and a
+	// count of the rest), errors what went wrong in the server; each
+	// frame and answer is logged at slog.LevelDebug, if the handler
+	// enables it when the connection starts. A connection logs from its
+	// own goroutine, so a handler that waits for a slow writer holds that
+	// connection up: final/logging's Handler never waits.
+	Logger *slog.Logger
 
 	// ConnState, if not nil, is called when a connection changes state;
 	// see ConnState. Tests use it to act at a precise moment, and it is
@@ -89,6 +110,9 @@ type Server struct {
 
 	inShutdown atomic.Bool
 	nextID     atomic.Uint64
+	refusing   atomic.Int32 // refused connections still lingering
+
+	payloadInUse atomic.Int64 // bytes of PayloadBudget taken: see budget.go
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -96,7 +120,7 @@ type Server struct {
 	done      chan struct{} // closed when Shutdown starts; wakes sleeping accept loops
 
 	serving sync.WaitGroup // one per running Serve call
-	active  sync.WaitGroup // one per connection goroutine
+	active  sync.WaitGroup // one per connection goroutine, refusals included
 }
 
 // ListenAndServe listens on s.Addr and serves until Shutdown.
@@ -126,7 +150,7 @@ func (s *Server) Serve(l net.Listener) error {
 		return ErrServerClosed
 	}
 	defer s.untrackListener(l)
-	s.Logger.Printf("listening on %s", l.Addr())
+	s.logger().Info("listening on " + l.Addr().String())
 
 	var retry accept.Backoff
 	for {
@@ -145,7 +169,7 @@ func (s *Server) Serve(l net.Listener) error {
 		// Running out of file descriptors, for one, passes: wait instead of
 		// spinning, with the policy the lab's proxy shares.
 		wait := retry.Next()
-		s.Logger.Errorf("accept: %v; retrying in %v", err, wait)
+		s.logger().Error(fmt.Sprintf("accept: %v; retrying in %v", err, wait))
 		if !s.sleep(wait) {
 			return ErrServerClosed
 		}
@@ -206,8 +230,14 @@ func (s *Server) start(nc net.Conn) {
 		return
 	}
 	if s.MaxConns > 0 && len(s.conns) >= s.MaxConns {
+		lingering := s.refusing.Add(1) <= maxRefusing
+		if lingering {
+			s.active.Add(1) // under s.mu, so Shutdown waits for it
+		} else {
+			s.refusing.Add(-1)
+		}
 		s.mu.Unlock()
-		s.refuse(nc, id)
+		s.refuse(nc, id, lingering)
 		return
 	}
 	c := newConn(s, nc, id)
@@ -221,15 +251,40 @@ func (s *Server) start(nc net.Conn) {
 	go c.serve()
 }
 
-// refuse tells a client beyond MaxConns why it is being closed. A fresh
-// socket's send buffer is empty, so this short write does not block the
-// accept loop; the deadline is there in case it ever would.
-func (s *Server) refuse(nc net.Conn, id uint64) {
+// maxRefusing bounds how many refused connections linger at once. Beyond
+// it, a refusal writes its ERROR and closes at once, as it is cheaper to
+// risk a reset than to let a flood of newcomers hold the file descriptors
+// MaxConns is there to protect.
+const maxRefusing = 64
+
+// refuse tells a client beyond MaxConns why it is being closed, in its own
+// goroutine so the accept loop goes on at once. It ends the connection as
+// a framing error does: the ERROR, a half-close, a brief drain (linger),
+// then close. A newcomer may have sent frames before it was accepted;
+// closing with them unread would reset the connection, and a reset can
+// destroy the ERROR before the client reads it. Unless lingering (start
+// found maxRefusing refusals under way), it writes the ERROR and closes at
+// once.
+func (s *Server) refuse(nc net.Conn, id uint64, lingering bool) {
 	msg := "server busy: " + strconv.Itoa(s.MaxConns) + " connections is the limit"
-	s.Logger.Conn(id).Warnf("refused %s: %s", nc.RemoteAddr(), msg)
-	nc.SetWriteDeadline(time.Now().Add(time.Second))
-	nc.Write(frame.AppendFrame(nil, frame.Error, []byte(msg)))
-	nc.Close()
+	newConnLog(s.logger(), id).Warnf("refused %s: %s", nc.RemoteAddr(), msg)
+	errFrame := frame.AppendFrame(nil, frame.Error, []byte(msg))
+	// A fresh socket's send buffer is empty, so this short write does not
+	// wait; the deadline bounds it should it ever have to.
+	nc.SetWriteDeadline(time.Now().Add(lingerTimeout))
+	if !lingering {
+		nc.Write(errFrame)
+		nc.Close()
+		return
+	}
+	go func() {
+		defer s.active.Done()
+		defer s.refusing.Add(-1)
+		if _, err := nc.Write(errFrame); err == nil {
+			linger(nc, lingerTimeout)
+		}
+		nc.Close()
+	}()
 }
 
 func (s *Server) forget(c *conn) {
@@ -248,12 +303,23 @@ func (s *Server) setState(nc net.Conn, state ConnState) {
 // Shutdown stops the server gracefully: it closes the listeners, closes
 // idle connections, and lets every other connection finish the frame it is
 // reading, answer it and any frames already complete in its buffer, flush,
-// and close. No connection waits for a new frame once Shutdown has begun,
-// so a client that keeps sending cannot hold the server up: it sees every
-// frame the server read answered, then the end of the stream. If ctx ends first, the remaining connections are closed
-// abruptly and ctx's error is returned. Either way, when Shutdown returns
-// every connection goroutine has exited and every Serve call is returning.
+// and close once its client has its answers (see linger.go). No
+// connection waits for a new frame once Shutdown has begun, so a client
+// that keeps sending cannot hold the server up: it sees every frame the
+// server read answered, then the end of the stream. If ctx ends first, the
+// remaining connections are closed abruptly and ctx's error is returned,
+// joined with any error from closing a listener. Either way, when Shutdown
+// returns every connection goroutine has exited and every Serve call is
+// returning. How long to wait is the caller's policy: the command line
+// gives connections a grace period (final server -grace).
 func (s *Server) Shutdown(ctx context.Context) error {
+	closeErr, ctxErr := s.stop(ctx)
+	return errors.Join(ctxErr, closeErr)
+}
+
+// stop is Shutdown, keeping apart the error of closing the listeners and
+// that of ctx ending first.
+func (s *Server) stop(ctx context.Context) (closeErr, ctxErr error) {
 	s.mu.Lock()
 	s.inShutdown.Store(true)
 	if s.done == nil {
@@ -265,7 +331,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(s.done)
 	}
 	for l := range s.listeners {
-		l.Close()
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			closeErr = errors.Join(closeErr, err)
+		}
 	}
 	for c := range s.conns {
 		c.wakeIfIdle()
@@ -280,20 +348,23 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-finished:
-		return nil
+		return closeErr, nil
 	case <-ctx.Done():
 		s.closeAll()
 		<-finished
-		return ctx.Err()
+		return closeErr, ctx.Err()
 	}
 }
 
-// GracefulShutdown is Shutdown with ShutdownGrace as the time limit: what
-// the command line does on SIGINT or SIGTERM.
-func (s *Server) GracefulShutdown() error {
-	ctx, cancel := context.WithTimeout(context.Background(), orDefault(s.ShutdownGrace, DefaultShutdownGrace))
-	defer cancel()
-	return s.Shutdown(ctx)
+// Close closes the listeners and every connection at once, without
+// answering what is in progress: Shutdown with no time to finish. It
+// returns once every connection goroutine has ended, with the error of
+// closing a listener, if any. Serve calls return ErrServerClosed.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	closeErr, _ := s.stop(ctx)
+	return closeErr
 }
 
 // closeAll ends every connection now; their goroutines see the error and

@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -12,10 +14,10 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"golang.org/x/net/nettest"
 
 	"bytestream/final/client"
 	"bytestream/final/frame"
-	"bytestream/final/logging"
 	"bytestream/final/server"
 	"bytestream/final/server/servertest"
 	"bytestream/lab/shape"
@@ -303,6 +305,26 @@ func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
 	expectClosed(t, nc)
 }
 
+func TestCloseEndsAFrameInProgressAtOnce(t *testing.T) {
+	t.Parallel()
+	watch := newStateWatcher()
+	rs := start(t, &server.Server{ConnState: watch.hook})
+	nc := dialRaw(t, rs.addr)
+	send(t, nc, encode(typeText, []byte("hello"))[:7]) // half a frame
+	watch.await(t, server.StateActive)
+	// Shutdown would wait for the rest of the frame; Close does not.
+	if err := rs.srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	var b [1]byte
+	if n, err := nc.Read(b[:]); n != 0 || err == nil {
+		t.Fatalf("after Close the client read %d bytes, %v; want the connection gone", n, err)
+	}
+	if _, err := net.DialTimeout("tcp", rs.addr, mustFinish); err == nil {
+		t.Fatal("the server still accepts connections after Close")
+	}
+}
+
 func TestServeAfterShutdownReturnsErrServerClosed(t *testing.T) {
 	t.Parallel()
 	srv := &server.Server{}
@@ -363,7 +385,7 @@ func TestAcceptErrorsBackOffAndServingContinues(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := &running{srv: &server.Server{}, log: &syncBuffer{}}
-	rs.srv.Logger = logging.New(rs.log, logging.Never)
+	rs.srv.Logger = logTo(t, rs.log, slog.LevelInfo)
 	rs.addr = servertest.Serve(t, rs.srv, &flakyListener{Listener: l, fails: 4})
 
 	c := dial(t, rs.addr)
@@ -400,6 +422,83 @@ func TestMaxConnsRefusesTheClientBeyondTheLimit(t *testing.T) {
 			t.Fatal("no room after the first connection closed")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// gatedListener accepts one connection per token sent on gate, so a test
+// can let a client connect and write before the server sees it.
+type gatedListener struct {
+	net.Listener
+	gate   chan struct{}
+	closed sync.Once
+}
+
+func (l *gatedListener) Accept() (net.Conn, error) {
+	<-l.gate
+	return l.Listener.Accept()
+}
+
+func (l *gatedListener) Close() error {
+	l.closed.Do(func() { close(l.gate) }) // a pending Accept returns with the listener's error
+	return l.Listener.Close()
+}
+
+func TestMaxConnsRefusalSurvivesANewcomerThatWritesFirst(t *testing.T) {
+	t.Parallel()
+	l, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl := &gatedListener{Listener: l, gate: make(chan struct{}, 2)}
+	addr := servertest.Serve(t, &server.Server{MaxConns: 1, Logger: quiet}, gl)
+	gl.gate <- struct{}{}
+	first := dial(t, addr)
+	if _, err := first.Text("in"); err != nil {
+		t.Fatal(err)
+	}
+	// The newcomer's frame is in the server's socket before the server
+	// accepts it. Closing with it unread would reset the connection: the
+	// client would read the ERROR, then "connection reset by peer" (or,
+	// on Windows, lose the ERROR too), not the end of the stream.
+	second := dialRaw(t, addr)
+	send(t, second, encode(typeText, []byte("hello")))
+	gl.gate <- struct{}{}
+	expectError(t, second, "server busy: 1 connections is the limit")
+	expectClosed(t, second)
+}
+
+func TestAFrameBeyondThePayloadBudgetIsRefusedAndTheConnectionKept(t *testing.T) {
+	t.Parallel()
+	const big = 80 << 10 // over the 64 KiB read without the budget
+	rs := start(t, &server.Server{PayloadBudget: 300 << 10})
+	// The holder sends a TEXT and starts a big PING in one write, then
+	// stops halfway: the PING holds 240 KiB of the 300 KiB budget (three times its length)
+	// until the rest arrives. The server flushes the TEXT's ACK only when
+	// its read would wait, inside that payload: so once the ACK is here,
+	// the budget is taken.
+	holder := dialRaw(t, rs.addr)
+	ping := encode(typePing, bytes.Repeat([]byte{'h'}, big))
+	send(t, holder, encode(typeText, []byte("x")), ping[:len(ping)/2])
+	expectAck(t, holder, 1)
+
+	other := dialRaw(t, rs.addr)
+	otherPing := encode(typePing, bytes.Repeat([]byte{'o'}, big))
+	send(t, other, otherPing)
+	expectError(t, other, "server busy: a 81920-byte payload does not fit the payload memory budget (300 KiB) now; retry later")
+	// The refused frame was skipped whole: the connection carries on.
+	send(t, other, encode(typeText, []byte("still here")))
+	expectAck(t, other, 10)
+
+	// Once the holder's frame is answered, its budget is free again.
+	send(t, holder, ping[len(ping)/2:])
+	if f := readRaw(t, holder); f.typ != typePong || !bytes.Equal(f.payload, ping[5:]) {
+		t.Fatalf("holder got type 0x%02x, want its PONG", f.typ)
+	}
+	send(t, holder, encode(typeText, []byte("y"))) // answered after the PING's budget is given back
+	expectAck(t, holder, 2)
+	send(t, other, otherPing)
+	if f := readRaw(t, other); f.typ != typePong {
+		t.Fatalf("after the budget freed: type 0x%02x %q, want PONG", f.typ, f.payload)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"slices"
 	"strings"
@@ -63,8 +64,9 @@ func FuzzServerConn(f *testing.F) {
 // connection's goroutine has ended, so the log is complete.
 func converse(t *testing.T, wire []byte) (answers []byte, log string) {
 	var logBuf syncLog
-	lg := logging.New(&logBuf, logging.Never)
-	srv := &server.Server{MaxPayload: fuzzMaxPayload, Logger: lg}
+	lh := logging.NewHandler(&logBuf, logging.Never, slog.LevelInfo)
+	defer lh.Close()
+	srv := &server.Server{MaxPayload: fuzzMaxPayload, Logger: slog.New(lh)}
 	l, err := nettest.NewLocalListener("tcp")
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +104,7 @@ func converse(t *testing.T, wire []byte) (answers []byte, log string) {
 	if err := <-served; !errors.Is(err, server.ErrServerClosed) {
 		t.Fatalf("Serve returned %v, want ErrServerClosed", err)
 	}
+	lh.Close() // writes out the queued lines
 	return answers, logBuf.String()
 }
 

@@ -32,11 +32,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runDemo(args[1:], stdout, stderr)
 	case "grade":
 		return runGrade(args[1:], stdout, stderr)
+	case "exercises":
+		return runExercises(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "lab: unknown command %q (want proxy, demo or grade; see lab help)\n", args[0])
+	fmt.Fprintf(stderr, "lab: unknown command %q (want proxy, demo, grade or exercises; see lab help)\n", args[0])
 	return 2
 }
 
@@ -50,6 +52,8 @@ const usage = `usage: lab COMMAND [flags]
         start your server (in any language), grade it through cuts and merges, stop it
   lab grade -list
         the stages and their checks
+  lab exercises [list|next|check|hint|solution|reset] ...
+        your progress through the chapters' exercises (see lab exercises help)
 
 A RULE is comma-separated settings: split=N, split=MIN-MAX, gap=DURATION
 (default 2ms when splitting), coalesce=DURATION, delay=DURATION.

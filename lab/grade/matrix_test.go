@@ -24,18 +24,13 @@ type matrixRow struct {
 // matrix is the table docs/grade.md shows. Each step passes its own stage
 // (step 01, meant to break, passes none: stage 1 is its first exercise),
 // and a later contract is not an earlier one: the wire formats differ.
-//
-// Step 06 does not pass stage 6 yet: on SIGINT it closes connections whose
-// clients are still sending, which resets them and can destroy answers
-// already written (its hangUp and final linger instead). The sigint check
-// catches it.
 var matrix = []matrixRow{
 	{pkg: "./steps/01-naive"},
 	{pkg: "./steps/02-readfull", passes: []int{2}},
 	{pkg: "./steps/03-framing", passes: []int{3}},
 	{pkg: "./steps/04-messages", passes: []int{4, 5}},
 	{pkg: "./steps/05-bench", passes: []int{4, 5}},
-	{pkg: "./steps/06-teardown", passes: []int{4, 5}, timeoutFlags: true},
+	{pkg: "./steps/06-teardown", passes: []int{4, 5, 6}, timeoutFlags: true},
 	{pkg: "./final", passes: []int{4, 5, 6}, timeoutFlags: true},
 }
 

@@ -8,12 +8,13 @@ import (
 	"time"
 )
 
-// TestExerciseLatencyShowsP999 is the test behind chapter 05's first
-// exercise: with 2000 samples, p99 still hides the 20 slowest round trips.
-// Add p99.9 to the summary line that printLatency prints, between p99 and
-// max. It fails until the exercise is done. Run it with
+// TestExerciseLatencyShowsP999 is the test behind chapter 05's exercise 1:
+// with 2000 samples, p99 still hides the 20 slowest round trips. Add p99.9
+// to the summary line that printLatency prints, between p99 and max. It
+// fails until the exercise is done. Do the exercise in your copy of the
+// step, and run the test with
 //
-//	go test -tags exercise -run Exercise ./steps/05-bench
+//	go run ./lab exercises check 05.1
 func TestExerciseLatencyShowsP999(t *testing.T) {
 	t.Parallel()
 	var samples []time.Duration
@@ -23,6 +24,7 @@ func TestExerciseLatencyShowsP999(t *testing.T) {
 	var out strings.Builder
 	printLatency(&out, samples)
 	if want := "p99 1.98ms  p99.9 2ms  max 2ms"; !strings.Contains(out.String(), want) {
-		t.Errorf("printLatency printed\n%s\nwant a line with %q", out.String(), want)
+		t.Errorf("printLatency printed\n%s\nwant a line with %q.\n"+
+			"Next: add p99.9, the percentile 99.9, between p99 and max in printLatency.", out.String(), want)
 	}
 }

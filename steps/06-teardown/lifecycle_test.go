@@ -95,13 +95,7 @@ func TestShutdownAnswersTheFramesAlreadyRead(t *testing.T) {
 	c.conn.Write(three)
 	waitForConns(t, s, 1, 1)
 
-	finished := make(chan bool)
-	go func() { finished <- s.shutdown() }()
-	for stopping := false; !stopping; time.Sleep(time.Millisecond) {
-		s.mu.Lock()
-		stopping = s.stopping
-		s.mu.Unlock()
-	}
+	finished := startShutdown(s)
 	close(release)
 	for _, want := range []uint64{3, 6, 9} {
 		if got := c.receive(); got != ack(want) {
@@ -114,6 +108,56 @@ func TestShutdownAnswersTheFramesAlreadyRead(t *testing.T) {
 	if !<-finished {
 		t.Error("shutdown reported that the grace period ran out")
 	}
+}
+
+// Shutdown loses no answer already written, even to a client that is
+// still sending. The client pipelines ten frames; each of the server's
+// reads takes one frame only, so when shutdown begins the server has read
+// and answers the first, and nine are still unread in its socket. Closing
+// a socket with unread bytes makes the kernel send a reset, which can
+// destroy the answer on its way and ends the client's stream with an error.
+// The server half-closes and drains instead: the client reads the answer
+// to the one frame the server read, then the end of the stream, at a frame
+// boundary.
+func TestShutdownEndsAPipeliningClientsStreamAtAFrameBoundary(t *testing.T) {
+	t.Parallel()
+	one := encode(t, typeText, "abc")
+	addr, _, s := startConfigured(t, defaultConfig, shape.Options{Read: shape.Rule{SplitMin: len(one), SplitMax: len(one)}})
+	release := make(chan struct{})
+	s.answer = func(t msgType, payload []byte, size int, total *uint64) (msgType, []byte) {
+		<-release
+		return respond(t, payload, size, total)
+	}
+	c := dial(t, addr)
+	c.conn.Write(bytes.Repeat(one, 10))
+	waitForConns(t, s, 1, 1)
+
+	finished := startShutdown(s)
+	close(release)
+	if got := c.receive(); got != ack(3) {
+		t.Errorf("got %v, want ACK 3: the answer to the one frame the server read", got)
+	}
+	if _, _, err := readFrame(c.in, maxPayloadSize); err != io.EOF {
+		t.Errorf("after the last answer: %v, want EOF at a frame boundary", err)
+	}
+	c.conn.Close() // the server drains until this close, or for lingerTime
+	if !<-finished {
+		t.Error("shutdown reported that the grace period ran out")
+	}
+}
+
+// startShutdown runs s.shutdown in the background and returns once it has
+// begun: from then on, s answers what it has read and then closes. The
+// result comes on the channel.
+func startShutdown(s *server) <-chan bool {
+	finished := make(chan bool, 1)
+	go func() { finished <- s.shutdown() }()
+	for stopping := false; !stopping; time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		stopping = s.stopping
+		s.mu.Unlock()
+	}
+	return finished
 }
 
 // A frame that never completes does not hold shutdown up beyond the grace

@@ -29,10 +29,11 @@
 //
 // The lesson is server.go, read top to bottom: the server's memory of its
 // connections, serve, handle (the per-connection loop with its deadlines),
-// receive (where the memory goes), hangUp and shutdown. main.go holds the
-// limits, their flags and their checks. frame.go cuts readFrame in two and
-// adds byte counts to every error inside a frame, and protocol.go counts
-// DATA by its size; client.go, bench.go and report.go are step 05's.
+// receive (where the memory goes), hangUp and linger (closing without
+// losing answers), and shutdown. main.go holds the limits, their flags and
+// their checks. frame.go cuts readFrame in two and adds byte counts to
+// every error inside a frame, and protocol.go counts DATA by its size;
+// client.go, bench.go and report.go are step 05's.
 package main
 
 import (
@@ -109,6 +110,13 @@ var defaultConfig = config{
 	writeTimeout: 10 * time.Second,
 	grace:        5 * time.Second,
 }
+
+// minBackoff and maxBackoff bound the wait after a failed Accept (see serve
+// in server.go), as in net/http: 5 ms, doubling up to a second.
+const (
+	minBackoff = 5 * time.Millisecond
+	maxBackoff = time.Second
+)
 
 // validate refuses limits that cannot work, as final's server does: a
 // -max-payload of -1 would switch the limit off, a -max-conns of 0 would

@@ -78,13 +78,6 @@ func (s *server) serve(ln net.Listener) error {
 	}
 }
 
-// minBackoff and maxBackoff bound the wait after a failed Accept, as in
-// net/http: 5 ms, doubling up to a second.
-const (
-	minBackoff = 5 * time.Millisecond
-	maxBackoff = time.Second
-)
-
 // handle reads frames one after the other and answers each before reading
 // the next, as in step 05. What is new is the deadlines around each step,
 // and what happens when one of them, or anything else, goes wrong.
@@ -116,6 +109,7 @@ func (s *server) handle(conn net.Conn) {
 		// without consuming it.
 		if !s.waitForFrame(conn, in.Buffered()) {
 			s.log.Printf("%s: closed: the server is shutting down", peer)
+			linger(conn)
 			return
 		}
 		if _, err := in.Peek(1); err != nil {
@@ -241,6 +235,7 @@ func (s *server) endBetweenFrames(conn net.Conn, err error) {
 		s.log.Printf("%s: connection closed cleanly, at a frame boundary", peer)
 	case errors.Is(err, os.ErrDeadlineExceeded) && stopping:
 		s.log.Printf("%s: closed: the server is shutting down", peer)
+		linger(conn) // the client may have sent more meanwhile
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		s.log.Printf("%s: closed: idle for %v", peer, s.cfg.idleTimeout)
 	default:
@@ -267,21 +262,26 @@ func (s *server) endInFrame(conn net.Conn, err error) {
 	}
 }
 
-// lingerTime bounds how long hangUp keeps reading after its ERROR.
+// hangUp sends one ERROR frame, best effort, and closes conn with linger,
+// so that the ERROR reaches the client.
+func (s *server) hangUp(conn net.Conn, reason string) {
+	conn.SetWriteDeadline(time.Now().Add(s.cfg.writeTimeout))
+	writeFrame(conn, typeError, []byte(reason))
+	linger(conn)
+}
+
+// lingerTime bounds how long linger keeps reading before it closes.
 const lingerTime = 500 * time.Millisecond
 
-// hangUp sends one ERROR frame, best effort, and closes conn. Closing a
+// linger closes conn without losing what the server wrote to it. Closing a
 // socket that still has unread bytes makes the kernel answer with a reset,
-// and a reset can destroy the ERROR before the client has read it. So
-// hangUp first closes only its sending half, then reads and drops whatever
-// the client is still sending, for lingerTime at most, and only then
-// closes.
-func (s *server) hangUp(conn net.Conn, reason string) {
+// and a reset can destroy answers before the client has read them: an
+// ERROR, or the last ACKs before a shutdown. So linger first closes only
+// its sending half, which the client reads as the end of the stream, then
+// reads and drops whatever the client is still sending, until the client
+// closes too or lingerTime has passed, and only then closes.
+func linger(conn net.Conn) {
 	defer conn.Close()
-	conn.SetWriteDeadline(time.Now().Add(s.cfg.writeTimeout))
-	if err := writeFrame(conn, typeError, []byte(reason)); err != nil {
-		return
-	}
 	if half, ok := conn.(interface{ CloseWrite() error }); ok {
 		half.CloseWrite()
 	}

@@ -12,6 +12,7 @@ package servertest
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"testing"
 	"time"
@@ -27,7 +28,8 @@ import (
 const shutdownTimeout = 20 * time.Second
 
 // Start serves srv on a fresh loopback listener until the test ends, and
-// returns the address to dial.
+// returns the address to dial. A srv without a Logger logs nothing (a nil
+// Logger would mean slog's default, on stderr).
 func Start(t testing.TB, srv *server.Server) string {
 	t.Helper()
 	l, err := nettest.NewLocalListener("tcp")
@@ -41,6 +43,9 @@ func Start(t testing.TB, srv *server.Server) string {
 // shapes or fails what it accepts. It returns l's address.
 func Serve(t testing.TB, srv *server.Server, l net.Listener) string {
 	t.Helper()
+	if srv.Logger == nil {
+		srv.Logger = slog.New(slog.DiscardHandler)
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 	t.Cleanup(func() {

@@ -3,11 +3,15 @@ package logging_test
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"bytestream/final/logging"
 )
@@ -26,24 +30,30 @@ func (r *lineRecorder) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// newLog returns a logger writing to w through a Handler, and a function
+// that closes the handler, so that every line is written.
+func newLog(w io.Writer, mode logging.ColorMode, level slog.Level) (*slog.Logger, func()) {
+	h := logging.NewHandler(w, mode, level)
+	return slog.New(h), func() { h.Close() }
+}
+
 func TestLinesNameTheirConnection(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	log := logging.New(&buf, logging.Never)
-	log.SetVerbose(true)
-	log.Printf("listening on %s", "127.0.0.1:9000")
-	c := log.Conn(3)
-	c.Recv("TEXT 5B %s", logging.Preview([]byte("hello")))
-	c.Sent("ACK %d", 5)
-	c.Warnf("truncated frame: %d of %d header bytes", 3, 5)
-	log.Errorf("accept: %v", "boom")
-
+	log, done := newLog(&buf, logging.Never, slog.LevelDebug)
+	log.Info("listening on 127.0.0.1:9000")
+	c := log.With(logging.ConnKey, 3)
+	c.Debug(`← TEXT 5B "hello"`)
+	c.Debug("→ ACK 5")
+	c.Warn("truncated frame: 3 of 5 header bytes")
+	log.Error("accept: boom", "retry", "5ms", "why", "too many files")
+	done()
 	want := []string{
 		`^\d\d:\d\d:\d\d\.\d{3} listening on 127\.0\.0\.1:9000$`,
 		`^\d\d:\d\d:\d\d\.\d{3} \[conn 3\] ← TEXT 5B "hello"$`,
 		`^\d\d:\d\d:\d\d\.\d{3} \[conn 3\] → ACK 5$`,
 		`^\d\d:\d\d:\d\d\.\d{3} \[conn 3\] warning: truncated frame: 3 of 5 header bytes$`,
-		`^\d\d:\d\d:\d\d\.\d{3} error: accept: boom$`,
+		`^\d\d:\d\d:\d\d\.\d{3} error: accept: boom retry=5ms why="too many files"$`,
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	if len(lines) != len(want) {
@@ -56,67 +66,41 @@ func TestLinesNameTheirConnection(t *testing.T) {
 	}
 }
 
-func TestFrameLinesOnlyWhenVerbose(t *testing.T) {
+func TestFrameLinesOnlyAtDebugLevel(t *testing.T) {
 	t.Parallel()
-	var buf bytes.Buffer
-	log := logging.New(&buf, logging.Never)
-	c := log.Conn(1)
-	c.Recv("PING 8B")
-	c.Sent("PONG 8B")
-	if buf.Len() != 0 {
-		t.Fatalf("quiet logger wrote frame lines: %q", buf.String())
+	var quiet, verbose bytes.Buffer
+	for _, c := range []struct {
+		buf   *bytes.Buffer
+		level slog.Level
+	}{{&quiet, slog.LevelInfo}, {&verbose, slog.LevelDebug}} {
+		log, done := newLog(c.buf, logging.Never, c.level)
+		log.With(logging.ConnKey, 1).Debug("← PING 8B")
+		done()
 	}
-	log.SetVerbose(true)
-	c.Recv("PING 8B")
-	if !strings.Contains(buf.String(), "← PING 8B") {
-		t.Fatalf("verbose logger wrote %q, want the PING line", buf.String())
+	if quiet.Len() != 0 {
+		t.Errorf("info-level handler wrote frame lines: %q", quiet.String())
 	}
-}
-
-func TestQuietFrameLoggingDoesNotAllocate(t *testing.T) {
-	log := logging.New(&bytes.Buffer{}, logging.Never)
-	c := log.Conn(1)
-	payload := []byte("hello")
-	allocs := testing.AllocsPerRun(1000, func() {
-		if c.Verbose() {
-			c.Recv("TEXT %dB %s", len(payload), logging.Preview(payload))
-		}
-	})
-	if allocs != 0 {
-		t.Fatalf("guarded frame logging allocated %.1f times per call while quiet", allocs)
-	}
-}
-
-func TestNilLoggerDiscards(t *testing.T) {
-	t.Parallel()
-	var log *logging.Logger
-	log.Printf("nothing")
-	log.Warnf("nothing")
-	log.Errorf("nothing")
-	c := log.Conn(7)
-	c.Printf("nothing")
-	c.Recv("nothing")
-	if log.Verbose() || c.Verbose() {
-		t.Fatal("a nil logger claims to be verbose")
+	if !strings.Contains(verbose.String(), "[conn 1] ← PING 8B") {
+		t.Errorf("debug-level handler wrote %q, want the PING line", verbose.String())
 	}
 }
 
 func TestEachLineIsOneWriteUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	var rec lineRecorder
-	log := logging.New(&rec, logging.Always)
-	log.SetVerbose(true)
+	log, done := newLog(&rec, logging.Always, slog.LevelDebug)
 	const goroutines, perGoroutine = 20, 50
 	var wg sync.WaitGroup
 	for g := range goroutines {
 		wg.Go(func() {
-			c := log.Conn(uint64(g))
+			c := log.With(logging.ConnKey, g)
 			for i := range perGoroutine {
-				c.Sent("ACK %d", i)
+				c.Debug(fmt.Sprintf("→ ACK %d", i))
 			}
 		})
 	}
 	wg.Wait()
+	done()
 	if len(rec.writes) != goroutines*perGoroutine {
 		t.Fatalf("%d writes for %d lines", len(rec.writes), goroutines*perGoroutine)
 	}
@@ -124,6 +108,50 @@ func TestEachLineIsOneWriteUnderConcurrency(t *testing.T) {
 		if strings.Count(w, "\n") != 1 || !strings.HasSuffix(w, "\n") {
 			t.Fatalf("a write carried %q, want exactly one line", w)
 		}
+	}
+}
+
+// stalledWriter blocks every Write until release is closed, as a pipe
+// nobody reads does once it is full.
+type stalledWriter struct {
+	release chan struct{}
+	lineRecorder
+}
+
+func (w *stalledWriter) Write(p []byte) (int, error) {
+	<-w.release
+	return w.lineRecorder.Write(p)
+}
+
+func TestAStalledWriterNeverHoldsUpTheLogger(t *testing.T) {
+	t.Parallel()
+	w := &stalledWriter{release: make(chan struct{})}
+	log, done := newLog(w, logging.Never, slog.LevelInfo)
+	// Far more than the queue holds: every call must return at once.
+	const lines = 100_000
+	logged := make(chan struct{})
+	go func() {
+		defer close(logged)
+		for i := range lines {
+			log.Info(fmt.Sprintf("line %d", i))
+		}
+	}()
+	select {
+	case <-logged:
+	case <-time.After(20 * time.Second):
+		t.Fatal("logging waited for a stalled writer")
+	}
+	close(w.release)
+	done()
+
+	last := w.writes[len(w.writes)-1]
+	m := regexp.MustCompile(`warning: log: ([\d,]+) lines dropped: the log was not read as fast as it was written\n$`).FindStringSubmatch(last)
+	if m == nil {
+		t.Fatalf("last line %q, want the count of dropped lines", last)
+	}
+	dropped, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	if written := len(w.writes) - 1; written+dropped != lines || dropped == 0 {
+		t.Fatalf("%d lines written and %d reported dropped, want %d in all, some dropped", written, dropped, lines)
 	}
 }
 
@@ -143,7 +171,9 @@ func TestColor(t *testing.T) {
 		t.Run(fmt.Sprintf("%s NO_COLOR=%q", c.mode, c.noColor), func(t *testing.T) {
 			t.Setenv("NO_COLOR", c.noColor)
 			var buf bytes.Buffer
-			logging.New(&buf, c.mode).Warnf("slow client")
+			log, done := newLog(&buf, c.mode, slog.LevelInfo)
+			log.Warn("slow client")
+			done()
 			if got := strings.Contains(buf.String(), "\x1b["); got != c.want {
 				t.Errorf("coloured = %v, want %v: %q", got, c.want, buf.String())
 			}
@@ -158,7 +188,9 @@ func TestAutoDoesNotColourAFileOrPipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	logging.New(w, logging.Auto).Warnf("into a pipe")
+	log, done := newLog(w, logging.Auto, slog.LevelInfo)
+	log.Warn("into a pipe")
+	done()
 	w.Close()
 	var buf bytes.Buffer
 	buf.ReadFrom(r)
@@ -177,16 +209,5 @@ func TestColorModeFlagValue(t *testing.T) {
 	}
 	if err := m.Set("sometimes"); err == nil {
 		t.Error(`Set("sometimes") accepted a mode that does not exist`)
-	}
-}
-
-func TestPreviewCutsLongPayloads(t *testing.T) {
-	t.Parallel()
-	if got := logging.Preview([]byte("hi\x00")); got != `"hi\x00"` {
-		t.Errorf("Preview = %s", got)
-	}
-	long := logging.Preview(bytes.Repeat([]byte("a"), 100))
-	if !strings.HasSuffix(long, `"…`) || len(long) > 50 {
-		t.Errorf("Preview of 100 bytes = %s", long)
 	}
 }
