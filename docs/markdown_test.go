@@ -32,8 +32,8 @@ type page struct {
 
 // coursePages are the files whose every shown output must be checked: the
 // step chapters, their teacher notes, the course index, the protocol, the
-// lab, bench and grading chapters a learner follows as closely, and the
-// top-level README.
+// lab, bench, grading and robustness chapters a learner follows as
+// closely, and the top-level README.
 func coursePages(t *testing.T) []*page {
 	t.Helper()
 	paths, err := filepath.Glob("0[1-9]-*.md")
@@ -48,7 +48,7 @@ func coursePages(t *testing.T) []*page {
 		t.Fatal(err)
 	}
 	paths = append(paths, notes...)
-	paths = append(paths, "README.md", "protocol.md", "lab.md", "bench.md", "grade.md", filepath.Join("..", "README.md"))
+	paths = append(paths, "README.md", "protocol.md", "lab.md", "bench.md", "grade.md", "robustness.md", filepath.Join("..", "README.md"))
 	var pages []*page
 	for _, p := range paths {
 		pages = append(pages, readPage(t, p))
