@@ -60,3 +60,20 @@ func thousandsComma(digits string) string {
 	}
 	return digits
 }
+
+// TestChapter06QuotesItsRecordedLog does the same for chapter 06's reading
+// of the server log recorded from its lab (server.log in lab.txtar, which
+// masks how far the slow frame got).
+func TestChapter06QuotesItsRecordedLog(t *testing.T) {
+	t.Parallel()
+	chapter := strings.Join(strings.Fields(readFile(t, "06-teardown.md")), " ")
+	log := readFile(t, filepath.Join("..", "testdata", "steps", "06-teardown", "lab.txtar"))
+	got := find(t, log, `TEXT frame: (\d+) of (\d+) payload bytes`)
+	var n, of int
+	fmt.Sscan(got[1], &n)
+	fmt.Sscan(got[2], &of)
+	claim := fmt.Sprintf("the slowloris got %d bytes through — the 5-byte header and %d of its %d payload bytes", 5+n, n, of)
+	if !strings.Contains(chapter, claim) {
+		t.Errorf("docs/06-teardown.md should say %q, from the recorded log it shows", claim)
+	}
+}
