@@ -105,8 +105,11 @@ func runGrade(args []string, stdout, stderr io.Writer) int {
 		grade.WriteList(stdout)
 		return 0
 	}
-	// Ctrl-C ends the checks, and Run stops the server on its way out.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C ends the checks, and Run stops the server on its way out. So
+	// does a reader that went away (`lab grade … | head`): without SIGPIPE
+	// here, the first write to the closed pipe would kill the grader on the
+	// spot and leave the learner's server running.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
 	defer stop()
 	if verbose {
 		cfg.Log = stderr
