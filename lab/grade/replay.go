@@ -61,6 +61,7 @@ func (r *replayFiles) write(name string, f *Failure) []string {
 	return []string{first,
 		fmt.Sprintf("go run ./lab proxy -listen %s:%s -upstream %s -frames %s -replay %s.jsonl", replayProxyHost, replayProxyPort, server, r.stage.Framing, base),
 		fmt.Sprintf("nc %s %s < %s.bin", replayProxyHost, replayProxyPort, base),
+		"(the proxy replays by connection number: start it afresh for each try)",
 	}
 }
 
