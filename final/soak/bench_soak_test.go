@@ -15,9 +15,10 @@ import (
 	"time"
 )
 
-// The bench is a client of many connections too: issue 12 found it holding
-// 2.5 GB for -conns 100 -sizes 16MiB, taking 37 s for a 200 ms budget with
-// -conns 500, and deaf to Ctrl-C against a server that never answers.
+// The bench is a client of many connections too: before its fix it held
+// 2.5 to 3.0 GB for -conns 100 -sizes 16MiB (2.46 GB in one run, 3.06 GB in
+// another, docs/bench.md), took 37 s for a 200 ms budget with -conns 500,
+// and was deaf to Ctrl-C against a server that never answers.
 
 // benchChild runs `final bench args...` as a child process (this test
 // binary, see child_test.go) and returns its wall time and peak RSS.
