@@ -43,6 +43,8 @@ type conn struct {
 
 	// Read by network.go when the reader must wait for the client.
 	atBoundary    bool      // the next byte read starts a new frame
+	lastFull      bool      // the last read filled all it was given
+	trying        bool      // readAhead is reading: do not wait
 	frameDeadline time.Time // zero until the current frame first waits
 	idleLimit     time.Time // when the current idle wait ends
 	readDeadline  time.Time // what the socket has: may be earlier than needed

@@ -22,7 +22,11 @@ import (
 //   - between frames, with nothing buffered, a TCP connection waits in
 //     awaitFrame holding no buffers: it gives its read and write buffers
 //     back to shared pools and peeks for the client's next byte, so an idle
-//     connection costs a few kilobytes;
+//     connection costs a few kilobytes. When the last read filled all it
+//     was given, the client is likely ahead, so awaitFrame first tries a
+//     read that does not wait: a streaming client then costs one read per
+//     batch, not a peek and a read (64 KiB DATA frames measured 49,500
+//     system calls per 10,000 frames with the peek, raw TCP 27,600);
 //   - the wait is bounded by the idle timeout between frames and by the
 //     frame timeout inside one.
 //
@@ -41,7 +45,14 @@ type socketReader interface {
 	// awaitBytes waits, holding no buffers, until the next read will not
 	// wait; before waiting it flushes and releases the buffers.
 	awaitBytes() error
+	// tryRead reads what is there without waiting or flushing, and
+	// returns errWouldWait when nothing is.
+	tryRead(p []byte) (int, error)
 }
+
+// errWouldWait is tryRead's "nothing there yet": the caller goes on to
+// awaitBytes.
+var errWouldWait = errors.New("read would wait")
 
 // errShutdown stops an idle connection's read once Shutdown has begun.
 var errShutdown = errors.New("server shutting down")
@@ -72,8 +83,20 @@ type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
-// readNetwork fills p from the socket. See the top of this file.
-func (c *conn) readNetwork(p []byte) (int, error) {
+// readNetwork fills p from the socket (see the top of this file), and
+// notes whether p was filled, the sign that the client may be ahead.
+func (c *conn) readNetwork(p []byte) (n int, err error) {
+	if c.trying {
+		n, err = c.sock.tryRead(p)
+	} else {
+		n, err = c.receive(p)
+	}
+	c.lastFull = n == len(p)
+	return n, err
+}
+
+// receive reads into p, waiting as long as the connection's timeouts allow.
+func (c *conn) receive(p []byte) (int, error) {
 	if !c.atBoundary && !c.frameDeadline.IsZero() {
 		return c.readBefore(p, c.frameDeadline) // a frame's second or later wait
 	}
@@ -157,6 +180,9 @@ func (c *conn) readIdle(p []byte, limit time.Time, isIdle bool) (int, error) {
 // bytes holding no buffers, and leaves them in the socket, and the
 // connection idle, for readIdle.
 func (c *conn) awaitFrame() error {
+	if c.lastFull && c.readAhead() {
+		return nil
+	}
 	now := time.Now()
 	c.keepWriteDeadline(now)
 	c.idleLimit = now.Add(c.idleTimeout)
@@ -176,6 +202,20 @@ func (c *conn) awaitFrame() error {
 			return err
 		}
 	}
+}
+
+// readAhead tries to read the next frame's first bytes without waiting,
+// and reports whether it did: the frame has then begun, and its clock
+// starts at its next wait.
+func (c *conn) readAhead() bool {
+	c.trying = true
+	err := c.r.Fill()
+	c.trying = false
+	if err != nil || c.r.Buffered() == 0 {
+		return false
+	}
+	c.atBoundary = false
+	return true
 }
 
 // idleOver says why an idle wait whose deadline fired must end, or returns

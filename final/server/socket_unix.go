@@ -21,7 +21,7 @@ type socket struct {
 
 	// The callbacks given to raw.Read, made once per connection: a method
 	// value made per read would allocate.
-	tryRead, tryPeek func(fd uintptr) bool
+	readOrWait, readOrNot, peekOrWait func(fd uintptr) bool
 
 	// Arguments and results of the callbacks.
 	p       []byte
@@ -45,7 +45,7 @@ func newSocket(nc net.Conn, flush func() error, release func()) socketReader {
 		return nil
 	}
 	s := &socket{nc: tc, raw: raw, flush: flush, release: release}
-	s.tryRead, s.tryPeek = s.readNow, s.peekNow
+	s.readOrWait, s.readOrNot, s.peekOrWait = s.readNow, s.readIfThere, s.peekNow
 	return s
 }
 
@@ -56,7 +56,7 @@ func (s *socket) read(p []byte) (int, error) {
 		return 0, err
 	}
 	s.p, s.n, s.err = p, 0, nil
-	err := s.raw.Read(s.tryRead)
+	err := s.raw.Read(s.readOrWait)
 	s.p = nil
 	switch {
 	case err != nil:
@@ -89,12 +89,58 @@ func (s *socket) readNow(fd uintptr) bool {
 	}
 }
 
+// tryRead reads into p only what is already there: it neither waits nor
+// flushes. When nothing is there it returns errWouldWait; the end of the
+// stream or an error it keeps for read to return, and returns errWouldWait
+// too, so that the caller goes on to awaitBytes and read, which report it.
+func (s *socket) tryRead(p []byte) (int, error) {
+	if s.peekErr != nil {
+		return 0, errWouldWait
+	}
+	s.p, s.n, s.err = p, 0, nil
+	err := s.raw.Read(s.readOrNot)
+	s.p = nil
+	switch {
+	case err != nil:
+		s.peekErr = s.opError(err)
+	case s.err == errWouldWait:
+	case s.err != nil:
+		s.peekErr = s.err
+	case s.n == 0:
+		s.peekErr = io.EOF
+	default:
+		return s.n, nil
+	}
+	return 0, errWouldWait
+}
+
+// readIfThere is tryRead's callback: one read that never waits.
+func (s *socket) readIfThere(fd uintptr) bool {
+	for {
+		n, err := syscall.Read(int(fd), s.p)
+		switch err {
+		case nil:
+			s.n = n
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			s.err = errWouldWait
+		default:
+			s.err = s.opError(os.NewSyscallError("read", err))
+		}
+		return true
+	}
+}
+
 // awaitBytes waits, holding no buffer, until the client's next bytes (or
 // the end of the stream, or an error for the next read to report) are
 // there. Before it waits it flushes and releases the buffers.
 func (s *socket) awaitBytes() error {
+	if s.peekErr != nil {
+		return nil // found by tryRead: the next read reports it
+	}
 	s.err, s.waited = nil, false
-	if err := s.raw.Read(s.tryPeek); err != nil {
+	if err := s.raw.Read(s.peekOrWait); err != nil {
 		return s.opError(err)
 	}
 	return s.err
