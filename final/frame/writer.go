@@ -38,7 +38,7 @@ func NewWriter(w io.Writer) *Writer {
 // before writing them.
 func NewWriterSize(w io.Writer, size int) *Writer {
 	size = max(size, HeaderLen+AckLen)
-	return &Writer{w: w, pool: bufferPool(size)}
+	return &Writer{w: w, pool: writePool(size)}
 }
 
 // Release returns the Writer's buffer to the shared pool, for a Writer

@@ -74,7 +74,7 @@ func newConn(s *Server, nc net.Conn, id uint64) *conn {
 		writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
 		start:        time.Now(),
 	}
-	c.r = frame.NewReaderSize(readerFunc(c.readNetwork), readBufferSize)
+	c.r = frame.NewReaderSize(readerFunc(c.readSource), readBufferSize)
 	c.r.MaxPayload = s.MaxPayload
 	c.sock = newSocket(nc, c.flush, c.releaseBuffers)
 	return c

@@ -83,20 +83,21 @@ type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
-// readNetwork fills p from the socket (see the top of this file), and
-// notes whether p was filled, the sign that the client may be ahead.
-func (c *conn) readNetwork(p []byte) (n int, err error) {
+// readSource is the frame reader's source: readNetwork, or during
+// readAhead a read that does not wait. It notes whether p was filled, the
+// sign that the client may be ahead.
+func (c *conn) readSource(p []byte) (n int, err error) {
 	if c.trying {
 		n, err = c.sock.tryRead(p)
 	} else {
-		n, err = c.receive(p)
+		n, err = c.readNetwork(p)
 	}
 	c.lastFull = n == len(p)
 	return n, err
 }
 
-// receive reads into p, waiting as long as the connection's timeouts allow.
-func (c *conn) receive(p []byte) (int, error) {
+// readNetwork fills p from the socket. See the top of this file.
+func (c *conn) readNetwork(p []byte) (int, error) {
 	if !c.atBoundary && !c.frameDeadline.IsZero() {
 		return c.readBefore(p, c.frameDeadline) // a frame's second or later wait
 	}
