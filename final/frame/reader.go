@@ -135,8 +135,8 @@ func (r *Reader) FrameBuffered() bool {
 // is already there; it returns the source's error as is.
 func (r *Reader) Fill() error {
 	r.acquire()
-	if r.br.Buffered() > 0 {
-		return nil
+	if r.br.Buffered() > 0 || r.br.err != nil {
+		return nil // for the next read to return
 	}
 	return r.br.fill()
 }

@@ -43,8 +43,7 @@ type conn struct {
 
 	// Read by network.go when the reader must wait for the client.
 	atBoundary    bool      // the next byte read starts a new frame
-	lastFull      bool      // the last read filled all it was given
-	trying        bool      // readAhead is reading: do not wait
+	filling       bool      // awaitFrame is reading what is there: do not wait
 	frameDeadline time.Time // zero until the current frame first waits
 	idleLimit     time.Time // when the current idle wait ends
 	readDeadline  time.Time // what the socket has: may be earlier than needed
@@ -76,7 +75,7 @@ func newConn(s *Server, nc net.Conn, id uint64) *conn {
 	}
 	c.r = frame.NewReaderSize(readerFunc(c.readSource), readBufferSize)
 	c.r.MaxPayload = s.MaxPayload
-	c.sock = newSocket(nc, c.flush, c.releaseBuffers)
+	c.sock = newSocket(nc, c.flush, c.releaseBuffers, c.fillNow)
 	return c
 }
 

@@ -19,14 +19,13 @@ import (
 //     socket, gets its answers in few large writes, and its reader is woken
 //     once per batch, not once per read. A wrapped conn (the lab's) cannot
 //     be tried, so it is flushed before every read;
-//   - between frames, with nothing buffered, a TCP connection waits in
-//     awaitFrame holding no buffers: it gives its read and write buffers
-//     back to shared pools and peeks for the client's next byte, so an idle
-//     connection costs a few kilobytes. When the last read filled all it
-//     was given, the client is likely ahead, so awaitFrame first tries a
-//     read that does not wait: a streaming client then costs one read per
-//     batch, not a peek and a read (64 KiB DATA frames measured 49,500
-//     system calls per 10,000 frames with the peek, raw TCP 27,600);
+//   - between frames, with nothing buffered, a TCP connection reads what
+//     is already there in awaitFrame; if nothing is, it waits holding no
+//     buffers: it gives its read and write buffers back to shared pools,
+//     and reads only once the client's next bytes are there, so an idle
+//     connection costs a few kilobytes. (It used to peek first, with
+//     MSG_PEEK, at every frame boundary: streaming 64 KiB frames, that
+//     was one system call in three.);
 //   - the wait is bounded by the idle timeout between frames and by the
 //     frame timeout inside one.
 //
@@ -42,16 +41,16 @@ type socketReader interface {
 	// read is a net.Conn Read that flushes pending answers only if it
 	// must wait.
 	read(p []byte) (int, error)
-	// awaitBytes waits, holding no buffers, until the next read will not
-	// wait; before waiting it flushes and releases the buffers.
+	// awaitBytes reads what is there into the frame reader's buffer, or
+	// else flushes, releases the buffers and waits, holding none, until
+	// the next read will not wait.
 	awaitBytes() error
-	// tryRead reads what is there without waiting or flushing, and
-	// returns errWouldWait when nothing is.
+	// tryRead reads what is there into p without waiting, for awaitBytes'
+	// fill, and returns errWouldWait when nothing is.
 	tryRead(p []byte) (int, error)
 }
 
-// errWouldWait is tryRead's "nothing there yet": the caller goes on to
-// awaitBytes.
+// errWouldWait says that a read that must not wait found nothing.
 var errWouldWait = errors.New("read would wait")
 
 // errShutdown stops an idle connection's read once Shutdown has begun.
@@ -83,17 +82,22 @@ type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
-// readSource is the frame reader's source: readNetwork, or during
-// readAhead a read that does not wait. It notes whether p was filled, the
-// sign that the client may be ahead.
-func (c *conn) readSource(p []byte) (n int, err error) {
-	if c.trying {
-		n, err = c.sock.tryRead(p)
-	} else {
-		n, err = c.readNetwork(p)
+// readSource is the frame reader's source: readNetwork, or, while
+// awaitFrame fills the buffer, a read that does not wait.
+func (c *conn) readSource(p []byte) (int, error) {
+	if c.filling {
+		return c.sock.tryRead(p)
 	}
-	c.lastFull = n == len(p)
-	return n, err
+	return c.readNetwork(p)
+}
+
+// fillNow reads what is already there into the frame reader's buffer, and
+// returns errWouldWait if nothing is.
+func (c *conn) fillNow() error {
+	c.filling = true
+	err := c.r.Fill()
+	c.filling = false
+	return err
 }
 
 // readNetwork fills p from the socket. See the top of this file.
@@ -177,13 +181,11 @@ func (c *conn) readIdle(p []byte, limit time.Time, isIdle bool) (int, error) {
 }
 
 // awaitFrame begins readIdle's wait on a TCP socket. run calls it before
-// the next header when nothing is buffered: it waits for the client's next
-// bytes holding no buffers, and leaves them in the socket, and the
-// connection idle, for readIdle.
+// the next header when nothing is buffered. Bytes that are already there
+// it reads at once, and the frame has begun; else it waits for the
+// client's next bytes holding no buffers, and leaves them in the socket,
+// and the connection idle, for readIdle.
 func (c *conn) awaitFrame() error {
-	if c.lastFull && c.readAhead() {
-		return nil
-	}
 	now := time.Now()
 	c.keepWriteDeadline(now)
 	c.idleLimit = now.Add(c.idleTimeout)
@@ -192,6 +194,12 @@ func (c *conn) awaitFrame() error {
 			return errShutdown
 		}
 		err := c.sock.awaitBytes()
+		if err == nil && c.r.Buffered() > 0 {
+			c.leaveIdle()
+			c.atBoundary = false // the frame's clock starts at its next wait
+			c.srv.setState(c.nc, StateActive)
+			return nil
+		}
 		if err == nil {
 			return nil
 		}
@@ -203,20 +211,6 @@ func (c *conn) awaitFrame() error {
 			return err
 		}
 	}
-}
-
-// readAhead tries to read the next frame's first bytes without waiting,
-// and reports whether it did: the frame has then begun, and its clock
-// starts at its next wait.
-func (c *conn) readAhead() bool {
-	c.trying = true
-	err := c.r.Fill()
-	c.trying = false
-	if err != nil || c.r.Buffered() == 0 {
-		return false
-	}
-	c.atBoundary = false
-	return true
 }
 
 // idleOver says why an idle wait whose deadline fired must end, or returns
