@@ -238,26 +238,34 @@ func (r *Reader) DiscardPayload() (int, error) {
 // 21,600 reads; raw TCP 21,800; reading them apart, 40,300).
 func (r *Reader) discard(n int) (int, error) {
 	done := r.br.Discard(n)
-	var scratch *[]byte
-	for done < n {
+	if done == n {
+		return done, nil
+	}
+	var err error
+	if n-done >= r.br.Size() {
+		done, err = r.discardLong(n, done)
+	}
+	for err == nil && done < n {
+		err = r.br.fill()
+		done += r.br.Discard(n - done)
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return done, err
+}
+
+// discardLong reads the rest of a payload, from done to n, into the scratch
+// buffer while at least a read buffer's worth is left, and returns the new
+// count; the last read also brings what follows, kept in the read buffer.
+func (r *Reader) discardLong(n, done int) (int, error) {
+	scratch := discardBuffers.Get().(*[]byte)
+	defer discardBuffers.Put(scratch)
+	for n-done >= r.br.Size() {
 		rest := n - done
-		var got int
-		var err error
-		if rest < r.br.Size() {
-			err = r.br.fill()
-			got = r.br.Discard(rest)
-		} else {
-			if scratch == nil {
-				scratch = discardBuffers.Get().(*[]byte)
-				defer discardBuffers.Put(scratch)
-			}
-			got, err = r.br.readAhead((*scratch)[:min(rest+r.br.Size(), discardChunk)], rest)
-		}
+		got, err := r.br.readAhead((*scratch)[:min(rest+r.br.Size(), discardChunk)], rest)
 		done += got
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
 			return done, err
 		}
 	}
