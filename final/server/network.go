@@ -23,9 +23,9 @@ import (
 //     is already there in awaitFrame; if nothing is, it waits holding no
 //     buffers: it gives its read and write buffers back to shared pools,
 //     and reads only once the client's next bytes are there, so an idle
-//     connection costs a few kilobytes. (It used to peek first, with
-//     MSG_PEEK, at every frame boundary: streaming 64 KiB frames, that
-//     was one system call in three.);
+//     connection costs a few kilobytes. (It used to peek, with MSG_PEEK,
+//     before reading at every frame boundary: streaming 64 KiB frames,
+//     that was one system call in five.);
 //   - the wait is bounded by the idle timeout between frames and by the
 //     frame timeout inside one.
 //
