@@ -1,16 +1,13 @@
 package frame
 
-import (
-	"bufio"
-	"sync"
-)
+import "sync"
 
 // Buffers released by idle Readers and Writers (Release) wait here for the
 // next Reader or Writer of the same size that needs one. A server with ten
 // thousand idle connections then holds buffers for the few that are busy,
 // not for all of them.
 var (
-	readBuffers  sync.Map // buffer size → *sync.Pool of *bufio.Reader
+	readBuffers  sync.Map // buffer size → *sync.Pool of *readBuffer
 	writeBuffers sync.Map // buffer size → *sync.Pool of *[]byte
 )
 
@@ -18,7 +15,7 @@ var (
 // it up once, when it is made, so taking and returning a buffer costs no
 // map lookup.
 func readPool(size int) *sync.Pool {
-	return poolFor(&readBuffers, size, func() any { return bufio.NewReaderSize(nil, size) })
+	return poolFor(&readBuffers, size, func() any { return newReadBuffer(size) })
 }
 
 // writePool returns the pool of write buffers of size bytes.

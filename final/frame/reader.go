@@ -1,7 +1,6 @@
 package frame
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -38,8 +37,8 @@ type Reader struct {
 	MaxPayload int
 
 	src     io.Reader
-	pool    *sync.Pool    // read buffers of this Reader's size
-	br      *bufio.Reader // nil until the first read and after Release
+	pool    *sync.Pool  // read buffers of this Reader's size
+	br      *readBuffer // nil until the first read and after Release
 	hdr     [HeaderLen]byte
 	cur     Header
 	pending int // payload bytes of cur not yet consumed
@@ -58,8 +57,7 @@ func NewReaderSize(r io.Reader, size int) *Reader {
 	return &Reader{src: r, pool: readPool(max(size, minBufferSize))}
 }
 
-// minBufferSize is bufio's smallest read buffer: pools are keyed by the
-// size a buffer really has.
+// minBufferSize is the smallest read buffer, bufio's: a few headers.
 const minBufferSize = 16
 
 // Release returns the Reader's read buffer to the shared pool, for a Reader
@@ -93,7 +91,7 @@ func (r *Reader) Reset(src io.Reader) {
 // acquire gives the Reader a read buffer if it has none.
 func (r *Reader) acquire() {
 	if r.br == nil {
-		r.br = r.pool.Get().(*bufio.Reader)
+		r.br = r.pool.Get().(*readBuffer)
 		r.br.Reset(r.src)
 	}
 }
@@ -127,8 +125,20 @@ func (r *Reader) FrameBuffered() bool {
 	if r.br.Buffered() < HeaderLen {
 		return false
 	}
-	hdr, _ := r.br.Peek(HeaderLen)
+	hdr := r.br.Peek(HeaderLen)
 	return r.br.Buffered()-HeaderLen >= int(binary.BigEndian.Uint32(hdr))
+}
+
+// Fill reads from the source once if nothing is buffered, and keeps what
+// arrives for the next reads. It lets a caller whose source can be told
+// not to wait (a server trying a read ahead of the next frame) take what
+// is already there; it returns the source's error as is.
+func (r *Reader) Fill() error {
+	r.acquire()
+	if r.br.Buffered() > 0 || r.br.err != nil {
+		return nil // for the next read to return
+	}
+	return r.br.fill()
 }
 
 // ReadHeader reads the next frame's header, skipping any unread payload of
@@ -218,22 +228,44 @@ func (r *Reader) DiscardPayload() (int, error) {
 	return n, nil
 }
 
-// discard drops n bytes: first what is buffered, then the rest read in
-// large chunks straight from the stream, bypassing the small read buffer.
+// discard drops n bytes: first what is buffered, then the rest, with one
+// read that also takes what follows, the next frame's start, into the
+// read buffer. A rest shorter than the read buffer is read through it; a
+// longer one into a shared scratch buffer in large chunks, whose last read
+// asks for up to a read buffer's worth more and keeps it. A stream of
+// 64 KiB frames then costs one read per frame, as raw TCP does, not one
+// for the payload and another for the next header (strace, 20,000 frames:
+// 21,600 reads; raw TCP 21,800; reading them apart, 40,300).
 func (r *Reader) discard(n int) (int, error) {
-	done, _ := r.br.Discard(min(n, r.br.Buffered()))
+	done := r.br.Discard(n)
 	if done == n {
 		return done, nil
 	}
+	var err error
+	if n-done >= r.br.Size() {
+		done, err = r.discardLong(n, done)
+	}
+	for err == nil && done < n {
+		err = r.br.fill()
+		done += r.br.Discard(n - done)
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return done, err
+}
+
+// discardLong reads the rest of a payload, from done to n, into the scratch
+// buffer while at least a read buffer's worth is left, and returns the new
+// count; the last read also brings what follows, kept in the read buffer.
+func (r *Reader) discardLong(n, done int) (int, error) {
 	scratch := discardBuffers.Get().(*[]byte)
 	defer discardBuffers.Put(scratch)
-	for done < n {
-		got, err := r.br.Read((*scratch)[:min(n-done, discardChunk)])
+	for n-done >= r.br.Size() {
+		rest := n - done
+		got, err := r.br.readAhead((*scratch)[:min(rest+r.br.Size(), discardChunk)], rest)
 		done += got
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
 			return done, err
 		}
 	}

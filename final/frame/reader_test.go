@@ -160,6 +160,47 @@ func TestDiscardedPayloadTruncationIsReported(t *testing.T) {
 	}
 }
 
+// readCounter counts the reads a source sees: what a socket would count as
+// system calls.
+type readCounter struct {
+	src   io.Reader
+	reads int
+}
+
+func (c *readCounter) Read(p []byte) (int, error) {
+	c.reads++
+	return c.src.Read(p)
+}
+
+// TestDiscardingLargeFramesCostsAboutOneReadEach streams 64 KiB DATA frames
+// through a 16 KiB buffer. Reading each payload's rest and the next frame's
+// start in one read costs one read per frame, as raw TCP would; reading
+// them apart cost two.
+func TestDiscardingLargeFramesCostsAboutOneReadEach(t *testing.T) {
+	t.Parallel()
+	const frames = 50
+	var wire []byte
+	for range frames {
+		wire = AppendFrame(wire, Data, make([]byte, 64<<10))
+	}
+	src := &readCounter{src: bytes.NewReader(wire)}
+	r := NewReader(src)
+	for i := range frames {
+		if _, err := r.ReadHeader(); err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if n, err := r.DiscardPayload(); err != nil || n != 64<<10 {
+			t.Fatalf("frame %d: DiscardPayload = %d, %v", i, n, err)
+		}
+	}
+	if _, err := r.ReadHeader(); err != io.EOF {
+		t.Fatalf("after the last frame: %v, want io.EOF", err)
+	}
+	if src.reads > frames+3 {
+		t.Errorf("%d reads for %d frames, want at most %d", src.reads, frames, frames+3)
+	}
+}
+
 // TestOversizeHeaderAllocatesNothing is not parallel: it measures the
 // process's allocations, which other tests would disturb. The runtime
 // itself allocates now and then (seen once under -race, 5.6 KB), so the

@@ -61,3 +61,46 @@ func TestFramesCrossARealTCPConnection(t *testing.T) {
 	client.Close()
 	assertFrames(t, <-received, want)
 }
+
+// TestOnASocketAFrameThatDoesNotFitGoesOutWithTheBatch writes four 4 KiB
+// frames through a 16 KiB buffer. On a socket the fourth leaves with the
+// three before it, in one vectored write (full writes, as raw TCP's);
+// elsewhere it starts the next batch, as it would need a copy to join it.
+func TestOnASocketAFrameThatDoesNotFitGoesOutWithTheBatch(t *testing.T) {
+	t.Parallel()
+	ln, err := nettest.NewLocalListener("tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err == nil {
+			io.Copy(io.Discard, conn)
+			conn.Close()
+		}
+	}()
+	sock, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
+	for _, c := range []struct {
+		name    string
+		dst     io.Writer
+		pending int
+	}{
+		{"socket", sock, 0},
+		{"buffer", new(bytes.Buffer), HeaderLen + 4<<10},
+	} {
+		w := NewWriter(c.dst)
+		for range 4 {
+			if err := w.WriteFrame(Data, make([]byte, 4<<10)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if w.Buffered() != c.pending {
+			t.Errorf("%s: %d bytes pending after four 4 KiB frames, want %d", c.name, w.Buffered(), c.pending)
+		}
+	}
+}

@@ -43,6 +43,7 @@ type conn struct {
 
 	// Read by network.go when the reader must wait for the client.
 	atBoundary    bool      // the next byte read starts a new frame
+	filling       bool      // awaitFrame is reading what is there: do not wait
 	frameDeadline time.Time // zero until the current frame first waits
 	idleLimit     time.Time // when the current idle wait ends
 	readDeadline  time.Time // what the socket has: may be earlier than needed
@@ -72,9 +73,9 @@ func newConn(s *Server, nc net.Conn, id uint64) *conn {
 		writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
 		start:        time.Now(),
 	}
-	c.r = frame.NewReaderSize(readerFunc(c.readNetwork), readBufferSize)
+	c.r = frame.NewReaderSize(readerFunc(c.readSource), readBufferSize)
 	c.r.MaxPayload = s.MaxPayload
-	c.sock = newSocket(nc, c.flush, c.releaseBuffers)
+	c.sock = newSocket(nc, c.flush, c.releaseBuffers, c.fillNow)
 	return c
 }
 

@@ -18,10 +18,12 @@ type socket struct {
 	raw     syscall.RawConn
 	flush   func() error // sends pending answers
 	release func()       // returns the connection's buffers to their pools
+	fill    func() error // fills the frame reader's buffer through tryRead
+	fd      int          // the descriptor, while fill runs in awaitNow
 
 	// The callbacks given to raw.Read, made once per connection: a method
 	// value made per read would allocate.
-	tryRead, tryPeek func(fd uintptr) bool
+	readOrWait, fillOrWait func(fd uintptr) bool
 
 	// Arguments and results of the callbacks.
 	p       []byte
@@ -35,7 +37,7 @@ type socket struct {
 // newSocket returns nc's socket, or nil if nc is not a TCP connection (a
 // wrapped conn such as the lab's): such a connection flushes before every
 // read and keeps its buffers while idle.
-func newSocket(nc net.Conn, flush func() error, release func()) socketReader {
+func newSocket(nc net.Conn, flush func() error, release func(), fill func() error) socketReader {
 	tc, ok := nc.(*net.TCPConn)
 	if !ok {
 		return nil
@@ -44,8 +46,8 @@ func newSocket(nc net.Conn, flush func() error, release func()) socketReader {
 	if err != nil {
 		return nil
 	}
-	s := &socket{nc: tc, raw: raw, flush: flush, release: release}
-	s.tryRead, s.tryPeek = s.readNow, s.peekNow
+	s := &socket{nc: tc, raw: raw, flush: flush, release: release, fill: fill}
+	s.readOrWait, s.fillOrWait = s.readNow, s.awaitNow
 	return s
 }
 
@@ -56,7 +58,7 @@ func (s *socket) read(p []byte) (int, error) {
 		return 0, err
 	}
 	s.p, s.n, s.err = p, 0, nil
-	err := s.raw.Read(s.tryRead)
+	err := s.raw.Read(s.readOrWait)
 	s.p = nil
 	switch {
 	case err != nil:
@@ -91,44 +93,59 @@ func (s *socket) readNow(fd uintptr) bool {
 
 // awaitBytes waits, holding no buffer, until the client's next bytes (or
 // the end of the stream, or an error for the next read to report) are
-// there. Before it waits it flushes and releases the buffers.
+// there. It first reads what is already there into the frame reader's
+// buffer, through fill; only if nothing is does it flush, release the
+// buffers and wait, leaving the bytes that wake it in the socket.
 func (s *socket) awaitBytes() error {
 	s.err, s.waited = nil, false
-	if err := s.raw.Read(s.tryPeek); err != nil {
+	if err := s.raw.Read(s.fillOrWait); err != nil {
 		return s.opError(err)
 	}
 	return s.err
 }
 
-// peekNow is awaitBytes' callback. It looks at one byte without taking it,
-// into a one-byte array, so waiting costs no buffer.
-func (s *socket) peekNow(fd uintptr) bool {
+// awaitNow is awaitBytes' callback.
+func (s *socket) awaitNow(fd uintptr) bool {
 	if s.waited {
-		// The poller saw the socket become readable. Peeking again to be
-		// sure would cost a system call per round trip; should the wake-up
-		// have been stale, the read that follows simply waits, holding its
-		// buffers.
+		// The poller saw the socket become readable. Reading now would
+		// take a buffer for a wake-up that may be stale; the read that
+		// follows, if it must wait, simply waits holding its buffers.
 		return true
 	}
-	for {
-		_, _, err := syscall.Recvfrom(int(fd), s.peek[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		switch err {
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			if s.err = s.flush(); s.err != nil {
-				return true
-			}
-			s.release()
-			s.waited = true
-			return false
-		case nil:
-			return true // bytes, or the end of the stream: the read tells which
-		}
-		// Peeking took the error off the socket, where a reset would
-		// leave a clean end behind: the next read reports it instead.
-		s.peekErr = s.opError(os.NewSyscallError("read", err))
+	s.fd = int(fd)
+	err := s.fill()
+	s.fd = -1
+	if err != errWouldWait || s.peekErr != nil {
+		return true // bytes, or what the next read reports
+	}
+	if s.err = s.flush(); s.err != nil {
 		return true
+	}
+	s.release()
+	s.waited = true
+	return false
+}
+
+// tryRead is fill's source, called only from awaitNow: one read of what is
+// already there into p. When nothing is, or the stream ended or failed,
+// it reads nothing and returns errWouldWait; the end or the error it
+// keeps for the next read to report, because a second read would not
+// see a reset again.
+func (s *socket) tryRead(p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(s.fd, p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+		case err != nil:
+			s.peekErr = s.opError(os.NewSyscallError("read", err))
+		case n == 0:
+			s.peekErr = io.EOF
+		default:
+			return n, nil
+		}
+		return 0, errWouldWait
 	}
 }
 
