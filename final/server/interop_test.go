@@ -1,7 +1,7 @@
 package server_test
 
 // These tests are a second, independent implementation of the protocol's
-// client side, written from PROTOCOL.md alone: they build and parse frames
+// client side, written from docs/protocol.md alone: they build and parse frames
 // by hand and import nothing of final/ except the server they talk to. If
 // they pass, a stranger who reads only the protocol document can talk to
 // the server, on every rule, including the hostile ones.
@@ -19,7 +19,7 @@ import (
 	"bytestream/final/server"
 )
 
-// The type codes of PROTOCOL.md.
+// The type codes of docs/protocol.md.
 const (
 	typeText  = 0x01
 	typePing  = 0x02

@@ -45,7 +45,7 @@ func parseProxyFlags(args []string, stderr io.Writer) (proxyFlags, error) {
 	fs.StringVar(&up, "up", "", "`rule` for client→server bytes, e.g. split=3 or coalesce=50ms")
 	fs.StringVar(&down, "down", "", "`rule` for server→client bytes")
 	fs.StringVar(&seed, "seed", "", "`seed` for every random choice (default: a random one, printed)")
-	fs.StringVar(&frames, "frames", "off", "frame overlay: `v1` (PROTOCOL.md), len4 (step 03) or off")
+	fs.StringVar(&frames, "frames", "off", "frame overlay: `v1` (docs/protocol.md), len4 (step 03) or off")
 	fs.BoolVar(&f.hex, "hex", false, "hex dump every chunk instead of quoting it")
 	fs.BoolVar(&f.stable, "stable", false, "leave times and addresses out of the log, so runs can be compared")
 	fs.StringVar(&f.record, "record", "", "write the piece schedule to `file` as JSON lines")

@@ -12,7 +12,7 @@ type Framing int
 
 const (
 	FramingOff  Framing = iota // no overlay
-	FramingV1                  // PROTOCOL.md: 4-byte big-endian length, 1 type byte, payload
+	FramingV1                  // docs/protocol.md: 4-byte big-endian length, 1 type byte, payload
 	FramingLen4                // step 03: 4-byte big-endian length, payload
 )
 
@@ -40,7 +40,7 @@ func (f Framing) headerLen() int {
 	return 4
 }
 
-// typeNames are PROTOCOL.md's message types. The lab keeps its own table
+// typeNames are docs/protocol.md's message types. The lab keeps its own table
 // rather than importing final/: the overlay must keep working on streams
 // that final/ would reject.
 var typeNames = map[byte]string{1: "TEXT", 2: "PING", 3: "PONG", 4: "DATA", 5: "ACK", 6: "ERROR"}
@@ -58,7 +58,7 @@ const previewLen = 16
 // Frame is one frame the overlay found, with where it fell among the pieces.
 type Frame struct {
 	Index       int    // 1-based, per direction
-	Type        string // PROTOCOL.md's name; "" for len4
+	Type        string // docs/protocol.md's name; "" for len4
 	Length      uint64 // payload bytes
 	Start, End  int64  // stream offsets, End exclusive
 	FirstPiece  int    // 1-based piece numbers

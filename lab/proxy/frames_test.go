@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// v1 and len4 encode a frame as PROTOCOL.md and step 03 do.
+// v1 and len4 encode a frame as docs/protocol.md and step 03 do.
 func v1(typ byte, payload string) string {
 	n := len(payload)
 	return string([]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n), typ}) + payload

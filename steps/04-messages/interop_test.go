@@ -16,7 +16,7 @@ import (
 	"golang.org/x/net/nettest"
 )
 
-// From this step on the wire format is PROTOCOL.md's, so this step and the
+// From this step on the wire format is docs/protocol.md's, so this step and the
 // finished program must understand each other in both directions. These
 // tests hold that promise: if either side drifts, one of them fails.
 

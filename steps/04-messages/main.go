@@ -5,7 +5,7 @@
 // answers each request with exactly one typed reply: TEXT and DATA get an
 // ACK with the running byte total, PING gets a PONG with the same payload,
 // and a frame the server will not serve gets an ERROR while the connection
-// stays open. From here on the wire format is the one in PROTOCOL.md, so
+// stays open. From here on the wire format is the one in docs/protocol.md, so
 // this server and `final client` understand each other.
 //
 // Try it in two terminals:

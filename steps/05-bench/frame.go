@@ -18,7 +18,7 @@ import (
 const headerSize = 5
 
 // maxPayloadSize is the largest payload the server accepts, the 16 MiB of
-// PROTOCOL.md. readFrame checks it before allocating anything, so a peer
+// docs/protocol.md. readFrame checks it before allocating anything, so a peer
 // that declares 4 GiB costs the server nothing.
 const maxPayloadSize = 16 << 20
 

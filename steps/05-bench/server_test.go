@@ -116,7 +116,7 @@ func TestTextIsAckedWithTheRunningTotal(t *testing.T) {
 	addr, _ := startServer(t, shape.Options{})
 	c := dial(t, addr)
 	c.send(typeText, "hello")
-	// PROTOCOL.md's example answer, byte for byte: ACK 5.
+	// docs/protocol.md's example answer, byte for byte: ACK 5.
 	raw := make([]byte, headerSize+8)
 	if _, err := io.ReadFull(c.in, raw); err != nil {
 		t.Fatal(err)

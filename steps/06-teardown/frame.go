@@ -18,7 +18,7 @@ import (
 const headerSize = 5
 
 // maxPayloadSize is the largest payload the server accepts, the 16 MiB of
-// PROTOCOL.md. readHeader checks it before anything is allocated, so a
+// docs/protocol.md. readHeader checks it before anything is allocated, so a
 // peer that declares 4 GiB costs the server nothing.
 const maxPayloadSize = 16 << 20
 

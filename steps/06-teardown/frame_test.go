@@ -46,7 +46,7 @@ func readAll(t *testing.T, r io.Reader) []frame {
 
 func TestWriteFrameMatchesTheProtocolExample(t *testing.T) {
 	t.Parallel()
-	// PROTOCOL.md: TEXT "hello" is 00 00 00 05 01 68 65 6c 6c 6f.
+	// docs/protocol.md: TEXT "hello" is 00 00 00 05 01 68 65 6c 6c 6f.
 	if got, want := hex.EncodeToString(encode(t, typeText, "hello")), "000000050168656c6c6f"; got != want {
 		t.Errorf("TEXT hello = %s, want %s", got, want)
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // These tests each play one hostile or broken client against a server, and
-// check two things: the server does what PROTOCOL.md says to that client,
+// check two things: the server does what docs/protocol.md says to that client,
 // and a well-behaved client connected at the same time keeps getting its
 // answers. The timeouts are configured short, and nothing is asserted about
 // how long anything took: only about what happened.

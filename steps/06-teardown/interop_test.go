@@ -12,7 +12,7 @@ import (
 	"bytestream/lab/shape"
 )
 
-// After this step all of PROTOCOL.md applies, so final's client must get
+// After this step all of docs/protocol.md applies, so final's client must get
 // what it expects from this server in every case the protocol describes:
 // pipelined requests answered in order, a half-close answered in full and
 // then closed, and a framing error answered with ERROR and a hang-up.

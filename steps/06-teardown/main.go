@@ -22,7 +22,7 @@
 //   - a limit that cannot work (-max-payload -1, -grace 0) stops the
 //     server before it starts, with status 2.
 //
-// After this step everything in PROTOCOL.md applies.
+// After this step everything in docs/protocol.md applies.
 //
 //	go run ./steps/06-teardown server -idle-timeout 10s -frame-timeout 2s
 //	go run ./steps/06-teardown client -message hello
@@ -86,7 +86,7 @@ func run(args []string) int {
 }
 
 // config holds the limits that keep one client from hurting the others.
-// Each has a flag; the defaults are PROTOCOL.md's.
+// Each has a flag; the defaults are docs/protocol.md's.
 type config struct {
 	maxPayload   int           // largest payload accepted, in bytes
 	maxMemory    int           // payload bytes held at once, by all connections together
@@ -97,7 +97,7 @@ type config struct {
 	grace        time.Duration // how long Ctrl-C waits for frames in progress
 }
 
-// defaultConfig has PROTOCOL.md's defaults. The connection cap and the
+// defaultConfig has docs/protocol.md's defaults. The connection cap and the
 // memory budget are ours: a thousand goroutines and their buffers are
 // nothing to a server, and a few hundred thousand would be; 64 MiB holds
 // four TEXT frames of the largest size at once, or two PINGs.
