@@ -91,9 +91,9 @@ func TestPublishRemovesOnlyWhatItCreated(t *testing.T) {
 			t.Errorf("after remove, Lstat = %v; want the file gone", err)
 		}
 	})
-	t.Run("a file that was there is kept", func(t *testing.T) {
-		name := filepath.Join(dir, "notes.txt")
-		if err := os.WriteFile(name, []byte("mine"), 0o644); err != nil {
+	t.Run("a stale address file that was there is kept", func(t *testing.T) {
+		name := filepath.Join(dir, "stale-addr")
+		if err := os.WriteFile(name, []byte("127.0.0.1:9\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		remove, err := Publish(name, []byte("127.0.0.1:1\n"))
@@ -123,6 +123,25 @@ func TestPublishRemovesOnlyWhatItCreated(t *testing.T) {
 			t.Errorf("file holds %q; want the other program's address kept", got)
 		}
 	})
+}
+
+// -addr-file notes.txt by mistake must not turn the notes into an address.
+func TestPublishRefusesAFileThatHoldsSomethingElse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, content := range []string{"my notes\n", "notes", "127.0.0.1:1\nmore\n", "host:\n"} {
+		name := filepath.Join(dir, "notes.txt")
+		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Publish(name, []byte("127.0.0.1:1\n"))
+		if want := name + " exists and does not hold an address"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Publish over %q: error %v, want %q", content, err, want)
+		}
+		if got, _ := os.ReadFile(name); string(got) != content {
+			t.Errorf("Publish over %q left %q", content, got)
+		}
+	}
 }
 
 func TestCheckLeavesNothingBehind(t *testing.T) {
