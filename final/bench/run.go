@@ -214,6 +214,13 @@ func (e *env) latency(ctx context.Context, rep *Report) error {
 	return nil
 }
 
+// roundBudget is one round's share of a pipelined run's time budget. It is
+// never zero, which would mean no time limit: -duration 1ns once made
+// every pipelined round run until the process was killed.
+func roundBudget(d time.Duration) budget {
+	return budget{time: max(d/rounds, 1)}
+}
+
 // roundShare splits the pings among the rounds: the whole warm-up goes
 // first, and the measured pings are shared out so that they add up to
 // exactly pings.
@@ -256,7 +263,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 	for range rounds {
 		cpu := startCPU()
 		ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
-			return pipelined(c, size, budget{time: e.cfg.Duration / rounds}, window(e.cfg.Conns, size), p)
+			return pipelined(c, size, roundBudget(e.cfg.Duration), window(e.cfg.Conns, size), p)
 		})
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", Pipelined, name, err)

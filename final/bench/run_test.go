@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,7 @@ func TestRunRefusesBadSettings(t *testing.T) {
 		"no sizes":              func(c *Config) { c.Sizes = nil },
 		"no time for each size": func(c *Config) { c.Duration = 0 },
 		"a negative ping size":  func(c *Config) { c.PingSize = -1 },
+		"a rate that is NaN":    func(c *Config) { c.Rate = math.NaN() },
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := tinyConfig()
@@ -151,6 +153,19 @@ func TestRunRefusesBadSettings(t *testing.T) {
 				t.Errorf("Run with %s: err = %v, want a settings error", name, err)
 			}
 		})
+	}
+}
+
+// A budget shorter than the rounds it is shared among once gave each
+// pipelined round a zero budget, which means no time limit at all.
+func TestATinyDurationStillEndsEveryRun(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg := tinyConfig()
+	cfg.Duration = time.Nanosecond
+	if _, err := Run(ctx, cfg); err != nil {
+		t.Errorf("Run with -duration 1ns: %v", err)
 	}
 }
 
