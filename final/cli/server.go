@@ -110,14 +110,24 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, grace time.Dura
 		return 1
 	case <-ctx.Done():
 	}
-	stop() // a second Ctrl-C now kills the process the usual way
+	stop()
+	// A second Ctrl-C ends the grace period at once, the way a spent one
+	// ends it, so the address file is still removed; a third kills the
+	// process the usual way.
+	again, stopAgain := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopAgain()
+	context.AfterFunc(again, func() { stopAgain() })
 	log.Info(fmt.Sprintf("shutting down: finishing open connections (grace %v)", grace))
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	shutdownCtx, cancel := context.WithTimeout(again, grace)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
 	<-served
-	if errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		log.Warn("shutdown forced: connections still busy after the grace period were closed")
+		return 1
+	case errors.Is(err, context.Canceled):
+		log.Warn("shutdown forced: a second signal closed the connections still busy")
 		return 1
 	}
 	if err != nil {
