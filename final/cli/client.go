@@ -68,7 +68,7 @@ func runClient(args []string) int {
 		out.Flush()
 		var serr *client.ServerError
 		if errors.As(err, &serr) {
-			fmt.Fprintf(out, "ERROR %s\n", serr.Text)
+			fmt.Fprintf(out, "ERROR %s\n", serr.Printable())
 			return 1
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
