@@ -119,7 +119,10 @@ func write(name string, data []byte) (existed bool, err error) {
 		return false, pathError("write", name, err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	_, err = tmp.Write(data)
+	err = tmp.Chmod(perm(name))
+	if err == nil {
+		_, err = tmp.Write(data)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -130,6 +133,17 @@ func write(name string, data []byte) (existed bool, err error) {
 		return false, pathError("write", name, err)
 	}
 	return existed, nil
+}
+
+// perm is the mode a written file gets: that of the file it replaces, or
+// 0644 for a new one, as os.Create makes it under the usual umask. The
+// temporary file alone would leave 0600: a plot or an address file that
+// nobody else may read.
+func perm(name string) fs.FileMode {
+	if info, err := os.Lstat(name); err == nil {
+		return info.Mode().Perm()
+	}
+	return 0o644
 }
 
 // target reports whether name exists, and refuses it unless it is absent

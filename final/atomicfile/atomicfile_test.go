@@ -154,3 +154,23 @@ func TestCheckLeavesNothingBehind(t *testing.T) {
 		t.Fatalf("Check left %d entries behind", len(entries))
 	}
 }
+
+// A plot or an address file is for others to read too: the temporary
+// file's 0600 must not become the written file's mode.
+func TestWriteKeepsAReadableMode(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fresh, kept := filepath.Join(dir, "plot.svg"), filepath.Join(dir, "old.svg")
+	if err := os.WriteFile(kept, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(kept, 0o640) // whatever the umask
+	for name, want := range map[string]os.FileMode{fresh: 0o644, kept: 0o640} {
+		if err := Write(name, []byte("<svg/>")); err != nil {
+			t.Fatal(err)
+		}
+		if info, err := os.Stat(name); err != nil || info.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", filepath.Base(name), info.Mode().Perm(), err, want)
+		}
+	}
+}
