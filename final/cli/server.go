@@ -26,7 +26,7 @@ func runServer(args []string) int {
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `file` (atomically), for scripts")
 	maxPayload := size(frame.DefaultMaxPayload)
 	fs.Var(&maxPayload, "max-payload", "largest frame payload accepted, e.g. 64KiB or 16MiB")
-	budget := size(server.DefaultPayloadBudget)
+	budget := memory(server.DefaultPayloadBudget)
 	fs.Var(&budget, "payload-budget", "payload memory all connections' TEXT and PING frames may hold at once; a frame beyond it gets a busy ERROR")
 	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "close a connection with no frame started for this long")
 	frameTimeout := fs.Duration("frame-timeout", server.DefaultFrameTimeout, "time a started frame has to arrive completely")
