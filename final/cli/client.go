@@ -176,7 +176,8 @@ func data(c *client.Conn, size, count int, extend func(), out io.Writer) error {
 	for i := range count {
 		h, p, err := c.Receive()
 		if err != nil {
-			return abandon(err)
+			// The last total is where a user resumes from: say it.
+			return abandon(fmt.Errorf("%d of %d DATA frames acknowledged (ACK total %d), then %w", i, count, total, err))
 		}
 		if h.Type != frame.Ack {
 			return abandon(fmt.Errorf("DATA %d answered with %s, want ACK", i+1, h.Type))
