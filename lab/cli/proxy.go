@@ -215,6 +215,10 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 		p.Shutdown(grace)
 		<-served
 		cfg.Log.Printf("lab proxy: interrupted; all connections closed, exiting")
+		if err := p.PictureErr(); err != nil {
+			fmt.Fprintf(stderr, "lab proxy: -svg: %v\n", err)
+			return 1
+		}
 		return 0
 	case err := <-served:
 		p.Close()
