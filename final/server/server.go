@@ -360,8 +360,13 @@ func (s *Server) stop(ctx context.Context) (closeErr, ctxErr error) {
 	case <-finished:
 		return closeErr, nil
 	case <-ctx.Done():
-		s.closeAll()
+		forced := s.closeAll()
 		<-finished
+		if forced == 0 {
+			// ctx ended while Serve was still returning, with no
+			// connection left to cut short: nothing was forced.
+			return closeErr, nil
+		}
 		return closeErr, ctx.Err()
 	}
 }
@@ -377,14 +382,15 @@ func (s *Server) Close() error {
 	return closeErr
 }
 
-// closeAll ends every connection now; their goroutines see the error and
-// exit.
-func (s *Server) closeAll() {
+// closeAll ends every connection now, and returns how many there were;
+// their goroutines see the error and exit.
+func (s *Server) closeAll() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
 		c.nc.Close()
 	}
+	return len(s.conns)
 }
 
 func orDefault(d, def time.Duration) time.Duration {
