@@ -58,6 +58,9 @@ func runClient(args []string) int {
 	c, err := client.Dial(ctx, *addr)
 	cancel()
 	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("could not connect within %v (-timeout): %w", job.timeout, err)
+		}
 		fmt.Fprintf(os.Stderr, "final client: %v\n", err)
 		return 1
 	}

@@ -69,6 +69,21 @@ func TestClientTimeoutEndsTheWaitForAMuteServer(t *testing.T) {
 	}
 }
 
+// A connection that cannot be made in time names -timeout too, as a
+// missing answer does. A timeout of 1 ns expires before any dial, so this
+// needs no unreachable address (tests stay on loopback).
+func TestClientTimeoutWhileConnectingNamesTheFlag(t *testing.T) {
+	t.Parallel()
+	addr, _ := startMuteServer(t)
+	out, err := final(t, "client", "-addr", addr, "-message", "hello", "-timeout", "1ns").CombinedOutput()
+	if code := exitCode(err); code != 1 {
+		t.Fatalf("client with -timeout 1ns: exit %d (%v), want 1; output:\n%s", code, err, out)
+	}
+	if want := "final client: could not connect within 1ns (-timeout): "; !strings.Contains(string(out), want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}
+
 // exitCode is the command's exit status, -1 if it did not exit by itself.
 func exitCode(err error) int {
 	if err == nil {
