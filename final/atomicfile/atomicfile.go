@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write writes data to name through a temporary file in the same directory
@@ -28,12 +30,19 @@ func Write(name string, data []byte) error {
 	return err
 }
 
-// Publish writes data to name as Write does and returns remove, which
-// deletes name again, but only if this call created it (name did not exist
-// before) and it is still the file this call wrote (no other program has
-// replaced it since). A server calls remove on exit, so an address file
+// Publish writes an address file: data to name as Write does, and remove,
+// which deletes name again, but only if this call created it (name did not
+// exist before) and it is still the file this call wrote (no other program
+// has replaced it since). A server calls remove on exit, so an address file
 // vanishes with the server while a file the user already had stays.
+//
+// An existing file is replaced only if it holds nothing or one address
+// (host:port), as the file of a server that was killed does: anything else
+// is someone's data (-addr-file notes.txt by mistake), and is refused.
 func Publish(name string, data []byte) (remove func() error, err error) {
+	if err := holdsAnAddress(name); err != nil {
+		return nil, err
+	}
 	existed, err := write(name, data)
 	if err != nil {
 		return nil, err
@@ -52,6 +61,37 @@ func Publish(name string, data []byte) (remove func() error, err error) {
 		}
 		return os.Remove(name)
 	}, nil
+}
+
+// holdsAnAddress refuses an existing regular file unless it is empty or
+// holds one host:port line. What is not a regular file is left to write's
+// own refusal; a file too big to be an address is not read.
+func holdsAnAddress(name string) error {
+	info, err := os.Lstat(name)
+	if err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	content := ""
+	if info.Size() <= maxAddrFile {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return pathError("read", name, err)
+		}
+		content = strings.TrimSpace(string(b))
+	}
+	if info.Size() == 0 || content != "" && !strings.ContainsAny(content, " \t\n") && isHostPort(content) {
+		return nil
+	}
+	return fmt.Errorf("%s exists and does not hold an address: refusing to replace it (give a new file, or remove it)", name)
+}
+
+// maxAddrFile is longer than any address a server writes (an IPv6 address
+// with a zone, a port and a newline).
+const maxAddrFile = 128
+
+func isHostPort(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	return err == nil && port != ""
 }
 
 // Check reports whether Write(name, ...) could succeed now: name is absent
@@ -79,7 +119,10 @@ func write(name string, data []byte) (existed bool, err error) {
 		return false, pathError("write", name, err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	_, err = tmp.Write(data)
+	err = tmp.Chmod(perm(name))
+	if err == nil {
+		_, err = tmp.Write(data)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -90,6 +133,17 @@ func write(name string, data []byte) (existed bool, err error) {
 		return false, pathError("write", name, err)
 	}
 	return existed, nil
+}
+
+// perm is the mode a written file gets: that of the file it replaces, or
+// 0644 for a new one, as os.Create makes it under the usual umask. The
+// temporary file alone would leave 0600: a plot or an address file that
+// nobody else may read.
+func perm(name string) fs.FileMode {
+	if info, err := os.Lstat(name); err == nil {
+		return info.Mode().Perm()
+	}
+	return 0o644
 }
 
 // target reports whether name exists, and refuses it unless it is absent

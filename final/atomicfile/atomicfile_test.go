@@ -91,9 +91,9 @@ func TestPublishRemovesOnlyWhatItCreated(t *testing.T) {
 			t.Errorf("after remove, Lstat = %v; want the file gone", err)
 		}
 	})
-	t.Run("a file that was there is kept", func(t *testing.T) {
-		name := filepath.Join(dir, "notes.txt")
-		if err := os.WriteFile(name, []byte("mine"), 0o644); err != nil {
+	t.Run("a stale address file that was there is kept", func(t *testing.T) {
+		name := filepath.Join(dir, "stale-addr")
+		if err := os.WriteFile(name, []byte("127.0.0.1:9\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		remove, err := Publish(name, []byte("127.0.0.1:1\n"))
@@ -125,6 +125,25 @@ func TestPublishRemovesOnlyWhatItCreated(t *testing.T) {
 	})
 }
 
+// -addr-file notes.txt by mistake must not turn the notes into an address.
+func TestPublishRefusesAFileThatHoldsSomethingElse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, content := range []string{"my notes\n", "notes", "127.0.0.1:1\nmore\n", "host:\n"} {
+		name := filepath.Join(dir, "notes.txt")
+		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Publish(name, []byte("127.0.0.1:1\n"))
+		if want := name + " exists and does not hold an address"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Publish over %q: error %v, want %q", content, err, want)
+		}
+		if got, _ := os.ReadFile(name); string(got) != content {
+			t.Errorf("Publish over %q left %q", content, got)
+		}
+	}
+}
+
 func TestCheckLeavesNothingBehind(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -133,5 +152,25 @@ func TestCheckLeavesNothingBehind(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("Check left %d entries behind", len(entries))
+	}
+}
+
+// A plot or an address file is for others to read too: the temporary
+// file's 0600 must not become the written file's mode.
+func TestWriteKeepsAReadableMode(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fresh, kept := filepath.Join(dir, "plot.svg"), filepath.Join(dir, "old.svg")
+	if err := os.WriteFile(kept, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(kept, 0o640) // whatever the umask
+	for name, want := range map[string]os.FileMode{fresh: 0o644, kept: 0o640} {
+		if err := Write(name, []byte("<svg/>")); err != nil {
+			t.Fatal(err)
+		}
+		if info, err := os.Stat(name); err != nil || info.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", filepath.Base(name), info.Mode().Perm(), err, want)
+		}
 	}
 }

@@ -99,7 +99,7 @@ func (c Config) Validate() error {
 	if c.Duration <= 0 {
 		errs = append(errs, fmt.Errorf("duration %v: want more than zero", c.Duration))
 	}
-	if c.Rate < 0 || c.Rate > maxRate {
+	if !(c.Rate >= 0 && c.Rate <= maxRate) { // NaN too, which fails every comparison
 		errs = append(errs, fmt.Errorf("rate %g: want 0 (no open loop) to %g requests per second", c.Rate, float64(maxRate)))
 	}
 	if c.Rate > 0 && c.Sweep {

@@ -27,8 +27,12 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	cw.Write(latencyRecord("framed", r.Latency.Framed))
-	if r.Latency.Raw != nil {
+	// A run stopped before its latency finished has no latency rows: a
+	// row of zeros would read as a server that answers in 0 µs.
+	if r.Latency.Framed.Count > 0 {
+		cw.Write(latencyRecord("framed", r.Latency.Framed))
+	}
+	if r.Latency.Raw != nil && r.Latency.Raw.Count > 0 {
 		cw.Write(latencyRecord("raw", *r.Latency.Raw))
 	}
 	for _, row := range r.Throughput {

@@ -182,6 +182,10 @@ func openLoop(l loopConn, s schedule, window int64, p *progress) (loopResult, er
 	serr := <-sent
 	res.answered = answered.n.Load()
 	switch {
+	case !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed):
+		// What came back says most (bytes that are not frames, from an
+		// HTTP server say); the sender's broken pipe is only its echo.
+		return res, fmt.Errorf("open loop answer %d: %w", res.answered+1, err)
 	case serr != nil:
 		return res, serr
 	case !errors.Is(err, io.EOF):

@@ -2,8 +2,10 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -127,5 +129,27 @@ func TestAScheduleInterleavesTheConnections(t *testing.T) {
 			t.Errorf("due time %v: want each whole millisecond below 10 ms once", d)
 		}
 		seen[d] = true
+	}
+}
+
+// failingLoop is a connection to something that is not a ByteStream
+// server: its first answer is garbage, and every send meets a broken pipe.
+type failingLoop struct{ answer error }
+
+func (l *failingLoop) send() error       { return syscall.EPIPE }
+func (l *failingLoop) flush() error      { return nil }
+func (l *failingLoop) receive() error    { return l.answer }
+func (l *failingLoop) closeWrite() error { return nil }
+func (l *failingLoop) Close() error      { return nil }
+
+// Against an HTTP server, the open loop reported the sender's "broken
+// pipe" and hid the answer that says what the other end is.
+func TestTheOpenLoopReportsWhatCameBackOverTheSendersEcho(t *testing.T) {
+	t.Parallel()
+	notFrames := errors.New(`frame too large: 1213486160 bytes > limit 16777216 (the stream starts with "HTTP/")`)
+	s := schedule{start: time.Now(), rate: 1000, conns: 1, until: 100 * time.Millisecond}
+	_, err := openLoop(&failingLoop{answer: notFrames}, s, openWindow(1, 13), new(progress))
+	if !errors.Is(err, notFrames) {
+		t.Errorf("open loop against an HTTP server: %v, want the answer's error", err)
 	}
 }

@@ -154,6 +154,24 @@ func TestCSVHasOneRecordPerMeasurement(t *testing.T) {
 	}
 }
 
+// Ctrl-C before the latency finished leaves nothing measured: the CSV
+// has no latency row, where a row of zeros would read as 0 µs answers.
+func TestCSVOfARunStoppedBeforeItsLatencyHasNoLatencyRow(t *testing.T) {
+	t.Parallel()
+	rep := &Report{Stopped: "interrupted", Latency: Latency{Raw: &LatencyStats{}}}
+	var buf bytes.Buffer
+	if err := rep.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not CSV: %v", err)
+	}
+	if len(records) != 1 {
+		t.Errorf("%d records, want the header alone: %v", len(records), records)
+	}
+}
+
 func TestSVGIsWellFormedWithALinePerSeries(t *testing.T) {
 	t.Parallel()
 	if got := polylines(t, mustTinyReport(t)); got != 5 {

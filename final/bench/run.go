@@ -64,13 +64,21 @@ func start(cfg Config) (*env, error) {
 		return nil, fmt.Errorf("start the bench server: %w", err)
 	}
 	quiet := slog.New(slog.DiscardHandler) // a nil Logger would log to stderr
-	e.addr, e.srv, e.served = l.Addr().String(), &server.Server{Logger: quiet}, make(chan error, 1)
+	srv := &server.Server{Logger: quiet, IdleTimeout: embeddedIdleTimeout}
+	e.addr, e.srv, e.served = l.Addr().String(), srv, make(chan error, 1)
 	go func() { e.served <- e.srv.Serve(l) }()
 	if e.raw, err = StartRawServers(); err != nil {
 		return nil, errors.Join(err, e.close())
 	}
 	return e, nil
 }
+
+// embeddedIdleTimeout replaces the server's 60 s idle timeout: the bench's
+// own connections wait idle by design while the other side of an
+// alternation measures, and with -conns 500 a raw latency round takes over
+// a minute, so the default closed every framed connection and failed the
+// run after four minutes. Stalls are the bench's -timeout's business.
+const embeddedIdleTimeout = 24 * time.Hour
 
 // shutdownGrace bounds how long closing the embedded server may take; every
 // client has closed by then, so it is normally instant.
@@ -206,6 +214,13 @@ func (e *env) latency(ctx context.Context, rep *Report) error {
 	return nil
 }
 
+// roundBudget is one round's share of a pipelined run's time budget. It is
+// never zero, which would mean no time limit: -duration 1ns once made
+// every pipelined round run until the process was killed.
+func roundBudget(d time.Duration) budget {
+	return budget{time: max(d/rounds, 1)}
+}
+
 // roundShare splits the pings among the rounds: the whole warm-up goes
 // first, and the measured pings are shared out so that they add up to
 // exactly pings.
@@ -248,7 +263,7 @@ func (e *env) throughput(ctx context.Context, rep *Report, size int) error {
 	for range rounds {
 		cpu := startCPU()
 		ts, err := onFramed(ctx, e, func(_ int, c *client.Conn, p *progress) (transfer, error) {
-			return pipelined(c, size, budget{time: e.cfg.Duration / rounds}, window(e.cfg.Conns, size), p)
+			return pipelined(c, size, roundBudget(e.cfg.Duration), window(e.cfg.Conns, size), p)
 		})
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", Pipelined, name, err)

@@ -2,8 +2,11 @@ package bench
 
 import (
 	"context"
+	"errors"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"bytestream/final/client"
 	"bytestream/final/server"
@@ -141,6 +144,7 @@ func TestRunRefusesBadSettings(t *testing.T) {
 		"no sizes":              func(c *Config) { c.Sizes = nil },
 		"no time for each size": func(c *Config) { c.Duration = 0 },
 		"a negative ping size":  func(c *Config) { c.PingSize = -1 },
+		"a rate that is NaN":    func(c *Config) { c.Rate = math.NaN() },
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := tinyConfig()
@@ -149,6 +153,19 @@ func TestRunRefusesBadSettings(t *testing.T) {
 				t.Errorf("Run with %s: err = %v, want a settings error", name, err)
 			}
 		})
+	}
+}
+
+// A budget shorter than the rounds it is shared among once gave each
+// pipelined round a zero budget, which means no time limit at all.
+func TestATinyDurationStillEndsEveryRun(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg := tinyConfig()
+	cfg.Duration = time.Nanosecond
+	if _, err := Run(ctx, cfg); err != nil {
+		t.Errorf("Run with -duration 1ns: %v", err)
 	}
 }
 
@@ -181,5 +198,38 @@ func TestFairnessBracketsTheAverageConnection(t *testing.T) {
 		if s.Max < share*0.999 {
 			t.Errorf("%s %d B: fastest connection %.1f MiB/s, below the average share %.1f", row.Mode, row.Size, s.Max, share)
 		}
+	}
+}
+
+// The bench's framed connections wait idle while the raw side of each
+// latency round measures; with -conns 500 that took over a minute, and the
+// server's default 60 s idle timeout closed all 500 and failed the run.
+func TestTheEmbeddedServerKeepsTheBenchsWaitingConnections(t *testing.T) {
+	t.Parallel()
+	e, err := start(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	if e.srv.IdleTimeout < time.Hour {
+		t.Errorf("the embedded server closes a connection idle for %v; a large -conns keeps them waiting longer", e.srv.IdleTimeout)
+	}
+}
+
+func TestAFailureOfManyConnectionsIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	closed := errors.New("ping 1: receive: the server closed the connection (EOF)")
+	err := firstFailure([]error{nil, closed, closed, nil, closed})
+	if want := closed.Error() + " (and 2 more of the 5 connections failed)"; err == nil || err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+	if !errors.Is(err, closed) {
+		t.Error("the summary no longer matches the first error with errors.Is")
+	}
+	if err := firstFailure([]error{nil, closed}); err != closed {
+		t.Errorf("one failure: %v, want it unchanged", err)
+	}
+	if err := firstFailure(make([]error, 3)); err != nil {
+		t.Errorf("no failure: %v", err)
 	}
 }

@@ -2,7 +2,7 @@ package bench
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -159,5 +159,25 @@ func together[C io.Closer, T any](ctx context.Context, timeout time.Duration, co
 	}
 	close(start)
 	wg.Wait()
-	return results, w.end(errors.Join(errs...))
+	return results, w.end(firstFailure(errs))
+}
+
+// firstFailure is the error of the first connection that failed, counting
+// the others: when the server drops 500 connections, the report says so
+// in one line, not in 500 copies of the same one.
+func firstFailure(errs []error) error {
+	var first error
+	failed := 0
+	for _, err := range errs {
+		if err != nil {
+			failed++
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	if failed > 1 {
+		return fmt.Errorf("%w (and %d more of the %d connections failed)", first, failed-1, len(errs))
+	}
+	return first
 }

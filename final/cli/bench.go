@@ -5,14 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
 
+	"bytestream/final/atomicfile"
 	"bytestream/final/bench"
 	"bytestream/final/logging"
 	"bytestream/final/units"
@@ -52,9 +53,11 @@ func runBench(args []string) int {
 		return usageError(fs, "%v", err)
 	}
 
-	// An unwritable -svg path is found now, not after the measuring.
+	// An -svg path that cannot be written, or that the atomic write would
+	// refuse (a device, a pipe, a link), is found now, not after the
+	// measuring.
 	if *svg != "" {
-		if err := checkWritable(*svg); err != nil {
+		if err := atomicfile.Check(*svg); err != nil {
 			return usageError(fs, "-svg: %v", err)
 		}
 	}
@@ -73,7 +76,7 @@ func runBench(args []string) int {
 	}
 	// A report is printed even when the run stopped early (Ctrl-C, a
 	// failed experiment): it holds what finished, and says why it stopped.
-	if err := writeBenchReport(rep, *svg, *asJSON, *asCSV, colour); err != nil {
+	if err := writeBenchReport(os.Stdout, rep, *svg, *asJSON, *asCSV, colour); err != nil {
 		fmt.Fprintf(os.Stderr, "final bench: %v\n", err)
 		return 1
 	}
@@ -87,42 +90,28 @@ func runBench(args []string) int {
 	return 0
 }
 
-// writeBenchReport draws the plot, if asked, and prints the report in the
-// format asked for.
-func writeBenchReport(rep *bench.Report, svg string, asJSON, asCSV bool, colour logging.ColorMode) error {
-	if svg != "" {
-		var buf bytes.Buffer
-		rep.WriteSVG(&buf)
-		if err := writeFileAtomic(svg, buf.Bytes()); err != nil {
-			return fmt.Errorf("write plot: %w", err)
-		}
-	}
+// writeBenchReport prints the report in the format asked for, then draws
+// the plot, if asked: a plot that cannot be written (the disk filled up
+// during the run) must not take the measurements down with it.
+func writeBenchReport(out io.Writer, rep *bench.Report, svg string, asJSON, asCSV bool, colour logging.ColorMode) error {
+	var err error
 	switch {
 	case asJSON:
-		return rep.WriteJSON(os.Stdout)
+		err = rep.WriteJSON(out)
 	case asCSV:
-		return rep.WriteCSV(os.Stdout)
+		err = rep.WriteCSV(out)
 	default:
-		return rep.WriteTable(os.Stdout, colour.Enabled(os.Stdout))
+		err = rep.WriteTable(out, colour.Enabled(out))
 	}
-}
-
-// checkWritable makes sure a file can be created beside path, the way
-// writeFileAtomic will create it, without touching path itself.
-func checkWritable(path string) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a directory", path)
+	if err != nil || svg == "" {
+		return err
 	}
-	probe, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // name the user's path, not the probe's
-		}
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	var buf bytes.Buffer
+	rep.WriteSVG(&buf)
+	if err := writeFileAtomic(svg, buf.Bytes()); err != nil {
+		return fmt.Errorf("write plot: %w", err)
 	}
-	probe.Close()
-	return os.Remove(probe.Name())
+	return nil
 }
 
 // sizeList is the -sizes flag: payload sizes separated by commas.

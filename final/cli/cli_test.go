@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,5 +92,95 @@ func TestAddressFileIsWrittenWholeAndLeavesNoTempFiles(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Fatalf("directory holds %d files, want only the address file", len(entries))
+	}
+}
+
+// A second Ctrl-C during the grace period ends it at once, the way a spent
+// grace period does: busy connections closed, "shutdown forced", exit 1,
+// and the address file removed. It used to kill the process outright, which
+// left the address file behind for the next script to read a dead port from.
+func TestASecondSignalForcesTheShutdownAndRemovesTheAddressFile(t *testing.T) {
+	t.Parallel()
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	cmd := exec.Command(os.Args[0], "server", "-addr", "127.0.0.1:0", "-addr-file", addrFile,
+		"-grace", "1m", "-write-timeout", "1m", "-color", "never")
+	cmd.Env = append(os.Environ(), "FINAL_CLI_MAIN=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 100)
+	var log strings.Builder
+	go func() {
+		s := bufio.NewScanner(stderr)
+		for s.Scan() {
+			lines <- s.Text()
+		}
+		close(lines)
+	}()
+	addr := waitForFile(t, addrFile)
+
+	// A client that sends big PINGs and never reads keeps its connection
+	// busy: the server blocks writing PONGs, up to the one-minute timeout.
+	stuck, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.Close()
+	stuck.(*net.TCPConn).SetReadBuffer(4096)
+	ping := append([]byte{0, 1, 0, 0, 2}, make([]byte, 64<<10)...)
+	go func() {
+		for range 64 {
+			if _, err := stuck.Write(ping); err != nil {
+				return
+			}
+		}
+	}()
+	waitForLine(t, lines, &log, "[conn 1] connected")
+	cmd.Process.Signal(os.Interrupt)
+	waitForLine(t, lines, &log, "shutting down")
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the server did not exit within 20s of a second SIGINT; log:\n%s", log.String())
+	}
+	for line := range lines {
+		log.WriteString(line + "\n")
+	}
+	if code := exitCode(err); code != 1 {
+		t.Errorf("after a second SIGINT: exit %d (%v), want 1; log:\n%s", code, err, log.String())
+	}
+	if !strings.Contains(log.String(), "shutdown forced") {
+		t.Errorf("log lacks \"shutdown forced\":\n%s", log.String())
+	}
+	if _, err := os.Stat(addrFile); !os.IsNotExist(err) {
+		t.Errorf("the address file outlived the server: %v", err)
+	}
+}
+
+// waitForLine reads the server's log lines into log until one contains want.
+func waitForLine(t *testing.T, lines <-chan string, log *strings.Builder, want string) {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("the log ended without %q:\n%s", want, log.String())
+			}
+			log.WriteString(line + "\n")
+			if strings.Contains(line, want) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no %q in the log within 20s:\n%s", want, log.String())
+		}
 	}
 }

@@ -58,6 +58,9 @@ func runClient(args []string) int {
 	c, err := client.Dial(ctx, *addr)
 	cancel()
 	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("could not connect within %v (-timeout): %w", job.timeout, err)
+		}
 		fmt.Fprintf(os.Stderr, "final client: %v\n", err)
 		return 1
 	}
@@ -68,7 +71,7 @@ func runClient(args []string) int {
 		out.Flush()
 		var serr *client.ServerError
 		if errors.As(err, &serr) {
-			fmt.Fprintf(out, "ERROR %s\n", serr.Text)
+			fmt.Fprintf(out, "ERROR %s\n", serr.Printable())
 			return 1
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -176,7 +179,8 @@ func data(c *client.Conn, size, count int, extend func(), out io.Writer) error {
 	for i := range count {
 		h, p, err := c.Receive()
 		if err != nil {
-			return abandon(err)
+			// The last total is where a user resumes from: say it.
+			return abandon(fmt.Errorf("%d of %d DATA frames acknowledged (ACK total %d), then %w", i, count, total, err))
 		}
 		if h.Type != frame.Ack {
 			return abandon(fmt.Errorf("DATA %d answered with %s, want ACK", i+1, h.Type))

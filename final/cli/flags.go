@@ -114,6 +114,26 @@ func (s *size) Set(v string) error {
 	return nil
 }
 
+// memory is a flag.Value holding an amount of memory written like "128MiB"
+// or "6GiB". Unlike size it is not bound by a frame's 32-bit length: the
+// payload budget must hold three frames of -max-payload, so a budget capped
+// at 4 GiB made every -max-payload above 1.3 GiB impossible to start.
+type memory int64
+
+func (m *memory) String() string { return units.FormatSize(int64(*m)) }
+
+func (m *memory) Set(v string) error {
+	n, err := units.ParseSize(v)
+	if err != nil {
+		return err
+	}
+	if n > math.MaxInt {
+		return fmt.Errorf("%s is more than this machine can address", v)
+	}
+	*m = memory(n)
+	return nil
+}
+
 // writeFileAtomic writes data to path through final/atomicfile: a reader
 // polling for path never sees it half-written, and a path that is not a
 // regular file (a device, a pipe, a link) is refused, not replaced.

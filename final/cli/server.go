@@ -26,7 +26,7 @@ func runServer(args []string) int {
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `file` (atomically), for scripts")
 	maxPayload := size(frame.DefaultMaxPayload)
 	fs.Var(&maxPayload, "max-payload", "largest frame payload accepted, e.g. 64KiB or 16MiB")
-	budget := size(server.DefaultPayloadBudget)
+	budget := memory(server.DefaultPayloadBudget)
 	fs.Var(&budget, "payload-budget", "payload memory all connections' TEXT and PING frames may hold at once; a frame beyond it gets a busy ERROR")
 	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "close a connection with no frame started for this long")
 	frameTimeout := fs.Duration("frame-timeout", server.DefaultFrameTimeout, "time a started frame has to arrive completely")
@@ -110,14 +110,24 @@ func serveUntilSignal(srv *server.Server, addr, addrFile string, grace time.Dura
 		return 1
 	case <-ctx.Done():
 	}
-	stop() // a second Ctrl-C now kills the process the usual way
+	stop()
+	// A second Ctrl-C ends the grace period at once, the way a spent one
+	// ends it, so the address file is still removed; a third kills the
+	// process the usual way.
+	again, stopAgain := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopAgain()
+	context.AfterFunc(again, func() { stopAgain() })
 	log.Info(fmt.Sprintf("shutting down: finishing open connections (grace %v)", grace))
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	shutdownCtx, cancel := context.WithTimeout(again, grace)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
 	<-served
-	if errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		log.Warn("shutdown forced: connections still busy after the grace period were closed")
+		return 1
+	case errors.Is(err, context.Canceled):
+		log.Warn("shutdown forced: a second signal closed the connections still busy")
 		return 1
 	}
 	if err != nil {

@@ -17,7 +17,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"bytestream/final/frame"
 )
@@ -33,9 +37,30 @@ type Conn struct {
 }
 
 // ServerError is the text of an ERROR frame: the server rejected a request.
+// Text is as the server sent it; print Printable, or Error, instead.
 type ServerError struct{ Text string }
 
-func (e *ServerError) Error() string { return "server error: " + e.Text }
+func (e *ServerError) Error() string { return "server error: " + e.Printable() }
+
+// Printable is Text with what a terminal would act on rather than show
+// (escape sequences, line breaks, bytes that are not UTF-8) written as Go
+// escapes: the text comes from the other end, and a hostile one could
+// otherwise clear the screen or forge lines in the user's terminal.
+func (e *ServerError) Printable() string {
+	var b strings.Builder
+	for i, r := range e.Text {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(e.Text[i:], "\uFFFD"):
+			fmt.Fprintf(&b, "\\x%02x", e.Text[i])
+		case unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
+}
 
 // Dial connects to a server at addr (host:port).
 func Dial(ctx context.Context, addr string) (*Conn, error) {

@@ -196,3 +196,25 @@ func TestAWriteDeadlineEndsASendNobodyReads(t *testing.T) {
 		t.Fatalf("Send nobody reads, past its deadline: %v, want os.ErrDeadlineExceeded", err)
 	}
 }
+
+// An ERROR's text comes from the other end: printed as sent, a hostile
+// server could set the terminal's title, clear the screen or forge a line.
+func TestAServerErrorShowsControlCharactersAsEscapes(t *testing.T) {
+	t.Parallel()
+	text := "\x1b]0;pwned\a\x1b[2Jbad\r\nfake line \xff ✓ \uFFFD"
+	c := fakeServer(t, func(frame.Header, []byte) []byte {
+		return append([]byte{0, 0, 0, byte(len(text)), byte(frame.Error)}, text...)
+	})
+	_, err := c.Text("hi")
+	var serr *client.ServerError
+	if !errors.As(err, &serr) || serr.Text != text {
+		t.Fatalf("Text against a server answering ERROR: %v", err)
+	}
+	want := `\x1b]0;pwned\a\x1b[2Jbad\r\nfake line \xff ✓ ` + "\uFFFD"
+	if got := serr.Printable(); got != want {
+		t.Errorf("Printable() = %s, want %s", got, want)
+	}
+	if got := err.Error(); got != "server error: "+want {
+		t.Errorf("Error() = %s, want the printable text", got)
+	}
+}

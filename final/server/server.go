@@ -139,6 +139,16 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(l)
 }
 
+// everyInterface notes an address that other machines can reach: "-addr
+// :9000" reads like the default and logs as "[::]:9000", which a learner
+// may not know means every interface.
+func everyInterface(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok && t.IP.IsUnspecified() {
+		return " (every interface: other machines can connect)"
+	}
+	return ""
+}
+
 // Serve accepts connections on l and serves each in its own goroutine. It
 // logs "listening on ADDR" before the first Accept, so a log reader (or a
 // script) can rely on that line coming before any connection's. Serve
@@ -150,7 +160,7 @@ func (s *Server) Serve(l net.Listener) error {
 		return ErrServerClosed
 	}
 	defer s.untrackListener(l)
-	s.logger().Info("listening on " + l.Addr().String())
+	s.logger().Info("listening on " + l.Addr().String() + everyInterface(l.Addr()))
 
 	var retry accept.Backoff
 	for {
@@ -350,8 +360,13 @@ func (s *Server) stop(ctx context.Context) (closeErr, ctxErr error) {
 	case <-finished:
 		return closeErr, nil
 	case <-ctx.Done():
-		s.closeAll()
+		forced := s.closeAll()
 		<-finished
+		if forced == 0 {
+			// ctx ended while Serve was still returning, with no
+			// connection left to cut short: nothing was forced.
+			return closeErr, nil
+		}
 		return closeErr, ctx.Err()
 	}
 }
@@ -367,14 +382,15 @@ func (s *Server) Close() error {
 	return closeErr
 }
 
-// closeAll ends every connection now; their goroutines see the error and
-// exit.
-func (s *Server) closeAll() {
+// closeAll ends every connection now, and returns how many there were;
+// their goroutines see the error and exit.
+func (s *Server) closeAll() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
 		c.nc.Close()
 	}
+	return len(s.conns)
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -76,6 +76,10 @@ func parseGradeFlags(args []string, stderr io.Writer) (cfg grade.Config, list, a
 			err = fmt.Errorf("-run: %w", err)
 			return
 		}
+		if !cfg.Stage.Runs(cfg.Run) {
+			err = fmt.Errorf("-run %s matches no check of stage %d (see -list)", *run, *stage)
+			return
+		}
 	}
 	cfg.Seed = rand.Int64N(1_000_000)
 	if *seed != "" {

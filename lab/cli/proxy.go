@@ -152,6 +152,19 @@ func runProxy(args []string, stderr io.Writer) int {
 	return code
 }
 
+// isSelf reports whether upstream names the address the proxy listens on:
+// the same port, and the same IP or a loopback one when the proxy listens
+// on every interface. One client then made the proxy dial itself 10,000
+// times. (Two proxies pointing at each other are not caught.)
+func isSelf(listening net.Addr, upstream string) bool {
+	l, ok := listening.(*net.TCPAddr)
+	u, err := net.ResolveTCPAddr("tcp", upstream)
+	if !ok || err != nil || l.Port != u.Port {
+		return false
+	}
+	return l.IP.Equal(u.IP) || l.IP.IsUnspecified() && (u.IP.IsLoopback() || u.IP == nil || u.IP.IsUnspecified())
+}
+
 // shutdownGrace is how long SIGINT lets open connections end by themselves
 // before they are closed: enough for one that was already ending to log it.
 const shutdownGrace = 2 * time.Second
@@ -169,6 +182,11 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 		return 1
 	}
 	addr := ln.Addr().String()
+	if isSelf(ln.Addr(), cfg.Upstream) {
+		ln.Close()
+		fmt.Fprintf(stderr, "lab proxy: -upstream %s is this proxy's own address (%s): every connection would forward to itself until the file descriptors ran out\n", cfg.Upstream, addr)
+		return 2
+	}
 	if !f.stable {
 		cfg.Log.Printf("lab proxy: listening on %s, forwarding to %s", addr, cfg.Upstream)
 	}
@@ -197,6 +215,10 @@ func serve(f proxyFlags, cfg proxy.Config, stderr io.Writer) int {
 		p.Shutdown(grace)
 		<-served
 		cfg.Log.Printf("lab proxy: interrupted; all connections closed, exiting")
+		if err := p.PictureErr(); err != nil {
+			fmt.Fprintf(stderr, "lab proxy: -svg: %v\n", err)
+			return 1
+		}
 		return 0
 	case err := <-served:
 		p.Close()

@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -100,10 +101,18 @@ func (t *T) answerError(err error, i, n int) error {
 		return fmt.Errorf("the server closed the connection after %d of %d answers", i, n)
 	case isReset(err):
 		return fmt.Errorf("the server reset the connection after %d of %d answers", i, n)
-	case errors.Is(err, os.ErrDeadlineExceeded):
+	case errors.Is(err, os.ErrDeadlineExceeded), t.timedOut(err):
 		return fmt.Errorf("answer #%d of %d did not come within %v", i+1, n, t.timeout)
 	}
 	return fmt.Errorf("answer #%d of %d: %w", i+1, n, err)
+}
+
+// timedOut reports whether err is the check's deadline closing the
+// connection (onConn), which can win the race with the read's own deadline
+// at the same instant: "use of closed network connection" would hide that
+// the answer simply never came.
+func (t *T) timedOut(err error) bool {
+	return errors.Is(err, net.ErrClosed) && errors.Is(t.ctx.Err(), context.DeadlineExceeded)
 }
 
 func isReset(err error) bool {

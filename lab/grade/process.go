@@ -103,8 +103,8 @@ func startProcess(argv []string, addr string, lines *lineLog, log io.Writer) (*p
 
 // waitListening dials addr until it answers, the program exits, or
 // StartTimeout passes.
-func (p *process) waitListening(ctx context.Context, addr string) error {
-	ctx, cancel := context.WithTimeout(ctx, StartTimeout)
+func (p *process) waitListening(parent context.Context, addr string) error {
+	ctx, cancel := context.WithTimeout(parent, StartTimeout)
 	defer cancel()
 	for {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
@@ -116,6 +116,9 @@ func (p *process) waitListening(ctx context.Context, addr string) error {
 		case <-p.done:
 			return fmt.Errorf("the server exited (%s) before it listened on %s; its last output:\n%s", p.exitStatus(), addr, p.tail.last(tailLines))
 		case <-ctx.Done():
+			if parent.Err() != nil { // Ctrl-C, not StartTimeout
+				return errors.New("interrupted while waiting for the server to listen")
+			}
 			return fmt.Errorf("the server did not listen on %s within %v; is {addr} or {port} (or $PORT) in the command? Its last output:\n%s", addr, StartTimeout, p.tail.last(tailLines))
 		case <-time.After(dialPoll):
 		}

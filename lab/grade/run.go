@@ -105,7 +105,7 @@ func Run(ctx context.Context, cfg Config) *Report {
 	}
 	tg, stop, err := startTarget(ctx, &cfg)
 	if err != nil {
-		rep.Error = err.Error()
+		rep.Error, rep.Interrupted = err.Error(), ctx.Err() != nil
 		return rep
 	}
 	defer stop()

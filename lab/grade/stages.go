@@ -1,6 +1,9 @@
 package grade
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+)
 
 // Stage is one chapter's server contract: what the grader sends, what it
 // expects back, and the checks that prove it. A later stage that contains
@@ -51,6 +54,17 @@ func StageByNumber(n int) (*Stage, error) {
 
 // Prints reports whether the stage reads the server's stdout.
 func (s *Stage) Prints() bool { return s.printing != nil }
+
+// Runs reports whether -run's re selects at least one of the stage's
+// checks: one that selects none would grade nothing and report a failure.
+func (s *Stage) Runs(re *regexp.Regexp) bool {
+	for _, c := range s.checks {
+		if re.MatchString(c.name) {
+			return true
+		}
+	}
+	return false
+}
 
 // hasTimeouts reports whether the stage checks timeouts, and so starts the
 // server with -server-flags.

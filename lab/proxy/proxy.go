@@ -45,6 +45,17 @@ type Proxy struct {
 	next     int
 	sessions map[*session]struct{}
 	wg       sync.WaitGroup
+	svgErr   error // why connection 0's picture could not be written
+}
+
+// PictureErr reports why the picture -svg asked for could not be written
+// (the directory vanished, the disk filled up), or nil. A command exits
+// non-zero on it, as on a recording with a hole: the log line alone is
+// easy to miss.
+func (p *Proxy) PictureErr() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.svgErr
 }
 
 // New returns a Proxy for cfg.

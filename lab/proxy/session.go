@@ -142,6 +142,9 @@ func (s *session) drawPicture() {
 	}
 	if err := s.draw.writeFile(s.p.cfg.SVG); err != nil {
 		s.logf("svg: %v", err)
+		s.p.mu.Lock()
+		s.p.svgErr = err
+		s.p.mu.Unlock()
 		return
 	}
 	s.logf("svg: drew connection %d into %s", s.id, filepath.Base(s.p.cfg.SVG))

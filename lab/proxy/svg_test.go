@@ -54,6 +54,26 @@ func TestSVGFileIsWrittenWhenConnectionZeroCloses(t *testing.T) {
 	}
 }
 
+// A picture that cannot be written when connection 0 closes (its
+// directory was removed meanwhile) was a log line only, and lab proxy
+// exited 0 as though it had drawn it.
+func TestAPictureThatCannotBeWrittenIsReported(t *testing.T) {
+	t.Parallel()
+	u := startUpstream(t, "done")
+	file := filepath.Join(t.TempDir(), "gone", "c0.svg")
+	ln := listen(t)
+	p := New(Config{Upstream: u.ln.Addr().String(), Framing: FramingLen4, SVG: file})
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ln) }()
+	exchange(t, ln.Addr().String(), 0, len4("hello"))
+	u.nextReads(t)
+	p.Close()
+	<-done
+	if err := p.PictureErr(); err == nil || !strings.Contains(err.Error(), file) {
+		t.Errorf("PictureErr = %v, want the failed write of %s", err, file)
+	}
+}
+
 var update = flag.Bool("update", false, "rewrite testdata/lab/connection.svg from the drawing code")
 
 // The picture in docs/lab.md is the replay script's session (split=2-7,
