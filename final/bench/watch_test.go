@@ -3,10 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,41 +12,10 @@ import (
 	"bytestream/final/server/servertest"
 )
 
-// startMuteServer reads everything its clients send and never answers.
-// accepted gets a value per connection (while there is room), so a test
-// knows its client is waiting.
-func startMuteServer(t *testing.T) (addr string, accepted <-chan struct{}) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan struct{}, 16)
-	var conns sync.WaitGroup
-	conns.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			select {
-			case got <- struct{}{}:
-			default:
-			}
-			conns.Go(func() {
-				defer c.Close()
-				io.Copy(io.Discard, c)
-			})
-		}
-	})
-	t.Cleanup(func() { l.Close(); conns.Wait() })
-	return l.Addr().String(), got
-}
-
 func TestAServerThatStopsAnsweringFailsTheRunAfterTheTimeout(t *testing.T) {
 	t.Parallel()
 	cfg := tinyConfig()
-	cfg.Addr, _ = startMuteServer(t)
+	cfg.Addr, _ = servertest.StartMute(t)
 	cfg.Timeout = 100 * time.Millisecond
 	rep, err := Run(context.Background(), cfg)
 	if !errors.Is(err, ErrStalled) || !strings.Contains(err.Error(), "connection 1: no progress for 100ms") {
@@ -64,7 +30,7 @@ func TestCancellingEndsARunBlockedOnAMuteServer(t *testing.T) {
 	t.Parallel()
 	cfg := tinyConfig()
 	var accepted <-chan struct{}
-	cfg.Addr, accepted = startMuteServer(t)
+	cfg.Addr, accepted = servertest.StartMute(t)
 	cfg.Timeout = 0 // nothing but the cancel can end this run
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)
@@ -106,7 +72,7 @@ func TestAFailedExperimentKeepsTheFinishedOnes(t *testing.T) {
 // stop after about its window, not fill every socket buffer on the way.
 func TestThePipelinedSenderWaitsWhenItsWindowIsFull(t *testing.T) {
 	t.Parallel()
-	addr, _ := startMuteServer(t)
+	addr, _ := servertest.StartMute(t)
 	c, err := client.Dial(context.Background(), addr)
 	if err != nil {
 		t.Fatal(err)

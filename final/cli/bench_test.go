@@ -11,13 +11,14 @@ import (
 
 	"bytestream/final/bench"
 	"bytestream/final/logging"
+	"bytestream/final/server/servertest"
 )
 
 // Ctrl-C must stop a bench whose server stopped answering, and the report
 // must still come out. -timeout 1m leaves the signal as the only way out.
 func TestInterruptStopsABenchBlockedOnAMuteServer(t *testing.T) {
 	t.Parallel()
-	addr, accepted := startMuteServer(t)
+	addr, accepted := servertest.StartMute(t)
 	cmd := final(t, "bench", "-addr", addr, "-timeout", "1m", "-pings", "10", "-warmup", "0")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -39,7 +40,7 @@ func TestInterruptStopsABenchBlockedOnAMuteServer(t *testing.T) {
 
 func TestBenchTimeoutEndsTheWaitForAMuteServer(t *testing.T) {
 	t.Parallel()
-	addr, _ := startMuteServer(t)
+	addr, _ := servertest.StartMute(t)
 	out, err := final(t, "bench", "-addr", addr, "-timeout", "200ms").CombinedOutput()
 	if code := exitCode(err); code != 1 {
 		t.Fatalf("bench against a mute server: exit %d (%v), want 1; output:\n%s", code, err, out)
@@ -69,7 +70,7 @@ func TestAnUnwritablePlotIsRefusedBeforeMeasuring(t *testing.T) {
 		{missing, "-svg: write " + missing + ": " + syscall.ENOENT.Error()},
 		{link, "-svg: " + link + " exists and is a symbolic link, not a regular file: refusing to replace it"},
 	} {
-		addr, accepted := startMuteServer(t)
+		addr, accepted := servertest.StartMute(t)
 		out, err := final(t, "bench", "-addr", addr, "-timeout", "0", "-svg", tc.plot).CombinedOutput()
 		if code := exitCode(err); code != 2 {
 			t.Fatalf("bench -svg %s: exit %d (%v), want 2; output:\n%s", tc.plot, code, err, out)

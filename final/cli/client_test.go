@@ -2,49 +2,16 @@ package cli
 
 import (
 	"context"
-	"io"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"bytestream/final/frame"
+	"bytestream/final/server/servertest"
 )
-
-// startMuteServer accepts connections and reads everything they send
-// without ever answering: the server that hung `final client` and `final
-// bench` before they had a -timeout. accepted receives one value per
-// connection, so a test knows when its client has started waiting.
-func startMuteServer(t *testing.T) (addr string, accepted <-chan struct{}) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make(chan struct{}, 100)
-	var conns sync.WaitGroup
-	conns.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			select {
-			case got <- struct{}{}:
-			default:
-			}
-			conns.Go(func() {
-				defer c.Close()
-				io.Copy(io.Discard, c)
-			})
-		}
-	})
-	t.Cleanup(func() { l.Close(); conns.Wait() })
-	return l.Addr().String(), got
-}
 
 // final returns the command `final args...`, run by this test binary (see
 // TestMain), killed if it outlives the test's patience.
@@ -59,7 +26,7 @@ func final(t *testing.T, args ...string) *exec.Cmd {
 
 func TestClientTimeoutEndsTheWaitForAMuteServer(t *testing.T) {
 	t.Parallel()
-	addr, _ := startMuteServer(t)
+	addr, _ := servertest.StartMute(t)
 	out, err := final(t, "client", "-addr", addr, "-message", "hello", "-timeout", "200ms").CombinedOutput()
 	if code := exitCode(err); code != 1 {
 		t.Fatalf("client against a mute server: exit %d (%v), want 1; output:\n%s", code, err, out)
@@ -74,7 +41,7 @@ func TestClientTimeoutEndsTheWaitForAMuteServer(t *testing.T) {
 // needs no unreachable address (tests stay on loopback).
 func TestClientTimeoutWhileConnectingNamesTheFlag(t *testing.T) {
 	t.Parallel()
-	addr, _ := startMuteServer(t)
+	addr, _ := servertest.StartMute(t)
 	out, err := final(t, "client", "-addr", addr, "-message", "hello", "-timeout", "1ns").CombinedOutput()
 	if code := exitCode(err); code != 1 {
 		t.Fatalf("client with -timeout 1ns: exit %d (%v), want 1; output:\n%s", code, err, out)

@@ -3,13 +3,12 @@
 package soak
 
 import (
+	"bytestream/final/server/servertest"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -70,28 +69,9 @@ func TestBenchHonoursItsTimeBudgetWithManyConnections(t *testing.T) {
 
 func TestCtrlCStopsABenchOnAMuteServer(t *testing.T) {
 	const threat = "bench: server reads, never answers"
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	accepted := make(chan struct{}, 1)
-	var conns sync.WaitGroup
-	conns.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			select {
-			case accepted <- struct{}{}:
-			default:
-			}
-			conns.Go(func() { defer c.Close(); io.Copy(io.Discard, c) })
-		}
-	})
-	defer func() { l.Close(); conns.Wait() }()
+	addr, accepted := servertest.StartMute(t)
 
-	cmd := exec.Command(os.Args[0], "bench", "-addr", l.Addr().String(), "-timeout", "1m")
+	cmd := exec.Command(os.Args[0], "bench", "-addr", addr, "-timeout", "1m")
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	var report strings.Builder
 	cmd.Stdout, cmd.Stderr = &report, io.Discard
