@@ -330,9 +330,9 @@ func TestAResetBetweenFramesIsLoggedAsAReset(t *testing.T) {
 	if f := readRaw(t, nc); f.typ != typePong {
 		t.Fatalf("answer is type 0x%02x, want PONG", f.typ)
 	}
-	// The server now waits between frames by peeking for the next byte,
-	// and a peek takes a pending error off the socket: the reset must
-	// still be reported, not read as a clean close.
+	// Between frames the server tries a read before it waits, and that
+	// read takes a pending error off the socket: the reset must be kept
+	// for the next read to report, not read as a clean close.
 	nc.(*net.TCPConn).SetLinger(0)
 	nc.Close()
 	rs.waitLog(t, `warning: closed: read header \(0 of 5 bytes\): read tcp [^ ]+: read: connection reset by peer; 1 frame in`)

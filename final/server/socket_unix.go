@@ -29,9 +29,8 @@ type socket struct {
 	p       []byte
 	n       int
 	err     error
-	peek    [1]byte
 	waited  bool  // awaitBytes waited for the poller
-	peekErr error // found by awaitBytes, for the next read to return
+	keptErr error // found by awaitBytes, for the next read to return
 }
 
 // newSocket returns nc's socket, or nil if nc is not a TCP connection (a
@@ -53,8 +52,8 @@ func newSocket(nc net.Conn, flush func() error, release func(), fill func() erro
 
 // read reads into p, flushing pending answers only if it must wait.
 func (s *socket) read(p []byte) (int, error) {
-	if err := s.peekErr; err != nil {
-		s.peekErr = nil
+	if err := s.keptErr; err != nil {
+		s.keptErr = nil
 		return 0, err
 	}
 	s.p, s.n, s.err = p, 0, nil
@@ -115,7 +114,7 @@ func (s *socket) awaitNow(fd uintptr) bool {
 	s.fd = int(fd)
 	err := s.fill()
 	s.fd = -1
-	if err != errWouldWait || s.peekErr != nil {
+	if err != errWouldWait || s.keptErr != nil {
 		return true // bytes, or what the next read reports
 	}
 	if s.err = s.flush(); s.err != nil {
@@ -139,9 +138,9 @@ func (s *socket) tryRead(p []byte) (int, error) {
 			continue
 		case err == syscall.EAGAIN:
 		case err != nil:
-			s.peekErr = s.opError(os.NewSyscallError("read", err))
+			s.keptErr = s.opError(os.NewSyscallError("read", err))
 		case n == 0:
-			s.peekErr = io.EOF
+			s.keptErr = io.EOF
 		default:
 			return n, nil
 		}
