@@ -12,7 +12,7 @@ import (
 // shows hint 1, the next hint 2, and so on. `hint ID N` shows hint N.
 func runHint(c *course, con *console, o options) error {
 	if len(o.args) > 2 {
-		return fmt.Errorf("hint takes an exercise id and a hint number at most, as in: hint 03.1 2")
+		return usagef("hint takes an exercise id and a hint number at most, as in: hint 03.1 2")
 	}
 	var e *Exercise
 	var err error
@@ -23,17 +23,19 @@ func runHint(c *course, con *console, o options) error {
 		if e == nil {
 			return fmt.Errorf("every code exercise is done; for a question's hints: hint ID")
 		}
-	} else if e, err = Find(c.exercises, o.args[0]); err != nil {
+	} else if e, err = c.find(o.args[0]); err != nil {
 		return err
 	}
-	if err := c.ensureWorkspace(e.Step, con.say); err != nil {
-		return err
-	}
+	// A bad hint number is refused before the learner's copy is made: a
+	// mistyped command changes nothing.
 	n := min(c.hintsShown(e)+1, len(e.Hints))
 	if len(o.args) == 2 {
 		if n, err = strconv.Atoi(o.args[1]); err != nil || n < 1 || n > len(e.Hints) {
-			return fmt.Errorf("%s has hints 1 to %d, not %q", e.ID, len(e.Hints), o.args[1])
+			return usagef("%s has hints 1 to %d, not %q", e.ID, len(e.Hints), o.args[1])
 		}
+	}
+	if err := c.ensureWorkspace(e.Step, con.say); err != nil {
+		return err
 	}
 	con.say("%s %s: hint %d of %d\n\n%s\n\n", e.ID, e.Title, n, len(e.Hints), indent(e.Hints[n-1]))
 	if n < len(e.Hints) {

@@ -1,12 +1,10 @@
 package exercises
 
-import "fmt"
-
 // runList prints one line per exercise, in course order, then how many
 // are done and which comes next.
 func runList(c *course, con *console, o options) error {
 	if len(o.args) > 0 {
-		return fmt.Errorf("list takes no arguments")
+		return usagef("list takes no arguments")
 	}
 	states, err := c.states()
 	if err != nil {

@@ -14,6 +14,16 @@ import (
 // the exit status: 0 when the command did its job, 1 when an exercise test
 // it ran failed or something went wrong, 2 for a bad command line.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "lab exercises: %v\n", err)
+		return 1
+	}
+	return mainIn(wd, args, stdin, stdout, stderr)
+}
+
+// mainIn is Main run from the folder dir.
+func mainIn(dir string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd, rest := "list", args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, rest = args[0], args[1:]
@@ -32,21 +42,20 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lab exercises %s: %v\n", cmd, err)
 		return 2
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		fmt.Fprintf(stderr, "lab exercises: %v\n", err)
-		return 1
-	}
-	c, err := open(wd)
+	c, err := open(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "lab exercises: %v\n", err)
 		return 1
 	}
 	err = sub.run(c, &console{in: stdin, out: stdout}, opts)
 	var failed testFailed
+	var bad usageError
 	switch {
 	case errors.As(err, &failed):
 		return 1
+	case errors.As(err, &bad):
+		fmt.Fprintf(stderr, "lab exercises %s: %v\n", cmd, err)
+		return 2
 	case err != nil:
 		fmt.Fprintf(stderr, "lab exercises %s: %v\n", cmd, err)
 		return 1
@@ -150,6 +159,24 @@ type console struct {
 }
 
 func (c *console) say(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
+
+// usageError is a bad command line that only a subcommand can see, such
+// as an id that names no exercise: Main exits 2 for it, as for a bad flag.
+type usageError struct{ error }
+
+// usagef makes a usageError from a message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// find is Find, with a missing id reported as the bad command line it is.
+func (c *course) find(id string) (*Exercise, error) {
+	e, err := Find(c.exercises, id)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return e, nil
+}
 
 // testFailed is returned when an exercise test ran and failed: the test
 // said why, so Main adds nothing but the exit status.

@@ -1,7 +1,6 @@
 package exercises
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,16 +12,16 @@ import (
 // it replaces is kept as FILE.mine.
 func runReset(c *course, con *console, o options) error {
 	if len(o.args) != 1 {
-		return fmt.Errorf("reset takes a step (03) or an exercise (03.1)")
+		return usagef("reset takes a step (03) or an exercise (03.1)")
 	}
 	arg := o.args[0]
 	if strings.Contains(arg, ".") {
-		e, err := Find(c.exercises, arg)
+		e, err := c.find(arg)
 		if err != nil {
 			return err
 		}
 		if len(e.Files) == 0 {
-			return fmt.Errorf("%s names no files of its own; reset the whole step: reset %s", e.ID, e.Step[:2])
+			return usagef("%s names no files of its own; reset the whole step: reset %s", e.ID, e.Step[:2])
 		}
 		return c.reset(con, e.Step, e.Files, strings.Join(e.Files, ", "))
 	}
@@ -47,7 +46,7 @@ func (c *course) findStep(arg string) (string, error) {
 			return e.Step, nil
 		}
 	}
-	return "", fmt.Errorf("no step %q: give its number, as in 03, or an exercise, as in 03.1", arg)
+	return "", usagef("no step %q: give its number, as in 03, or an exercise, as in 03.1", arg)
 }
 
 // reset restores files in step's copy and says what it did; which names

@@ -15,7 +15,7 @@ import (
 // copy; with -watch it reruns on every save and moves on when it passes.
 func runNext(c *course, con *console, o options) error {
 	if len(o.args) > 0 {
-		return fmt.Errorf("next takes no arguments; to run one exercise: check ID")
+		return usagef("next takes no arguments; to run one exercise: check ID")
 	}
 	return c.runOrWatch(con, o.watch, c.next)
 }
@@ -23,14 +23,14 @@ func runNext(c *course, con *console, o options) error {
 // runCheck runs one exercise's test.
 func runCheck(c *course, con *console, o options) error {
 	if len(o.args) != 1 {
-		return fmt.Errorf("check takes one exercise id, as in: check 03.1")
+		return usagef("check takes one exercise id, as in: check 03.1")
 	}
-	e, err := Find(c.exercises, o.args[0])
+	e, err := c.find(o.args[0])
 	if err != nil {
 		return err
 	}
 	if !e.Code() {
-		return fmt.Errorf("%s is a question, with no test: write your answer down, then compare it with `go run ./lab exercises solution %s`", e.ID, e.ID)
+		return usagef("%s is a question, with no test: write your answer down, then compare it with `go run ./lab exercises solution %s`", e.ID, e.ID)
 	}
 	return c.runOrWatch(con, o.watch, func() (*Exercise, error) { return e, nil })
 }

@@ -21,9 +21,9 @@ import (
 // solution into the copy.
 func runSolution(c *course, con *console, o options) error {
 	if len(o.args) != 1 {
-		return fmt.Errorf("solution takes one exercise id, as in: solution 03.1")
+		return usagef("solution takes one exercise id, as in: solution 03.1")
 	}
-	e, err := Find(c.exercises, o.args[0])
+	e, err := c.find(o.args[0])
 	if err != nil {
 		return err
 	}
