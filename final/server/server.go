@@ -276,7 +276,8 @@ const maxRefusing = 64
 // found maxRefusing refusals under way), it writes the ERROR and closes at
 // once.
 func (s *Server) refuse(nc net.Conn, id uint64, lingering bool) {
-	msg := "server busy: " + strconv.Itoa(s.MaxConns) + " connections is the limit"
+	// The text reads the same for every MaxConns: no plural to agree.
+	msg := "server busy: the connection limit (" + strconv.Itoa(s.MaxConns) + ") is reached"
 	newConnLog(s.logger(), id).Warnf("refused %s: %s", nc.RemoteAddr(), msg)
 	errFrame := frame.AppendFrame(nil, frame.Error, []byte(msg))
 	// A fresh socket's send buffer is empty, so this short write does not

@@ -418,7 +418,7 @@ func TestMaxConnsRefusesTheClientBeyondTheLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := dialRaw(t, rs.addr)
-	expectError(t, second, "server busy: 1 connections is the limit")
+	expectError(t, second, "server busy: the connection limit (1) is reached")
 	expectClosed(t, second)
 
 	first.Close()
@@ -476,7 +476,7 @@ func TestMaxConnsRefusalSurvivesANewcomerThatWritesFirst(t *testing.T) {
 	second := dialRaw(t, addr)
 	send(t, second, encode(typeText, []byte("hello")))
 	gl.gate <- struct{}{}
-	expectError(t, second, "server busy: 1 connections is the limit")
+	expectError(t, second, "server busy: the connection limit (1) is reached")
 	expectClosed(t, second)
 }
 

@@ -81,7 +81,7 @@ func TestMaxConnsRefusesNewcomersThatWriteFirst(t *testing.T) {
 			t.Fatalf("connection %d within the limit: %v", i, err)
 		}
 	}
-	want := fmt.Sprintf("server busy: %d connections is the limit", limit)
+	want := fmt.Sprintf("server busy: the connection limit (%d) is reached", limit)
 	failed, err := forEach(newcomers, newcomers, func(i int) error {
 		c, err := net.DialTimeout("tcp", srv.addr, mustFinish)
 		if err != nil {
