@@ -7,6 +7,11 @@
 // When the test ends the server is shut down, and the test fails if the
 // shutdown did not complete or Serve ended any other way than with
 // server.ErrServerClosed.
+//
+// Start with Start. Serve does the same on a listener the test made itself
+// (one that fails or shapes what it accepts), and StartMute (mute.go) is
+// the opposite of a server: a peer that accepts and reads but never
+// answers, for testing a client's timeouts.
 package servertest
 
 import (
