@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,36 +22,17 @@ import (
 // binary, see child_test.go) and returns its wall time and peak RSS.
 func benchChild(t *testing.T, args ...string) (elapsed time.Duration, peakRSS float64) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"bench", "-color", "never"}, args...)...)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd, _, _, started := childCommand(t, append([]string{"bench", "-color", "never"}, args...)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	probe := probePipes(t, cmd)
 	start := time.Now()
 	err := cmd.Run()
 	elapsed = time.Since(start)
-	probe()
+	started()
 	if err != nil {
 		t.Fatalf("final bench %v: %v", args, err)
 	}
 	// Maxrss is in kilobytes on Linux.
 	return elapsed, float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) * 1024
-}
-
-// probePipes gives the child the memory probe's file descriptors, which
-// every child of this binary expects (childMain); the bench child never
-// uses them. The returned func closes the test's ends.
-func probePipes(t *testing.T, cmd *exec.Cmd) func() {
-	t.Helper()
-	cmdR, cmdW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ansR, ansW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.ExtraFiles = []*os.File{cmdR, ansW}
-	return func() { cmdR.Close(); ansW.Close(); cmdW.Close(); ansR.Close() }
 }
 
 func TestBenchMemoryWithManyConnectionsOfLargeFrames(t *testing.T) {
@@ -71,13 +51,12 @@ func TestCtrlCStopsABenchOnAMuteServer(t *testing.T) {
 	const threat = "bench: server reads, never answers"
 	addr, accepted := servertest.StartMute(t)
 
-	cmd := exec.Command(os.Args[0], "bench", "-addr", addr, "-timeout", "1m")
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd, _, _, started := childCommand(t, "bench", "-addr", addr, "-timeout", "1m")
 	var report strings.Builder
 	cmd.Stdout, cmd.Stderr = &report, io.Discard
-	probe := probePipes(t, cmd)
-	defer probe()
-	if err := cmd.Start(); err != nil {
+	err := cmd.Start()
+	started()
+	if err != nil {
 		t.Fatal(err)
 	}
 	select {

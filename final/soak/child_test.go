@@ -59,31 +59,50 @@ type child struct {
 func startChild(t *testing.T, flags ...string) *child {
 	t.Helper()
 	addrFile := filepath.Join(t.TempDir(), "addr")
+	args := append([]string{"server", "-addr", "127.0.0.1:0", "-addr-file", addrFile, "-color", "never"}, flags...)
+	cmd, probeW, probeR, started := childCommand(t, args...)
+	c := &child{t: t, cmd: cmd, log: &syncLog{}, probeW: probeW, probeR: probeR, exited: make(chan error, 1)}
+	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
+	err := c.cmd.Start()
+	started()
+	if err != nil {
+		t.Fatalf("start server child: %v", err)
+	}
+	go func() { c.exited <- c.cmd.Wait() }()
+	t.Cleanup(c.stop)
+	c.probe = NewProbe(probeW, probeR)
+	c.addr = c.waitAddr(addrFile)
+	return c
+}
+
+// childCommand prepares this test binary to run `final args...` as a child
+// (childMain), with the memory probe's pipes as its extra files, which
+// every child expects. It returns the test's ends of the probe: probeW,
+// whose closing ends the child, and probeR, which holds its answers. Call
+// started once the child has started (or failed to), so that the child
+// alone holds its ends and probeR sees the end when the child exits.
+// Whatever is still open is closed when the test ends.
+func childCommand(t *testing.T, args ...string) (cmd *exec.Cmd, probeW, probeR *os.File, started func()) {
+	t.Helper()
 	cmdR, cmdW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ansR, ansW, err := os.Pipe()
 	if err != nil {
+		cmdR.Close()
+		cmdW.Close()
 		t.Fatal(err)
 	}
-	args := append([]string{"server", "-addr", "127.0.0.1:0", "-addr-file", addrFile, "-color", "never"}, flags...)
-	c := &child{t: t, log: &syncLog{}, probeW: cmdW, probeR: ansR, exited: make(chan error, 1)}
-	c.cmd = exec.Command(os.Args[0], args...)
-	c.cmd.Env = append(os.Environ(), childEnv+"=1")
-	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
-	c.cmd.ExtraFiles = []*os.File{cmdR, ansW}
-	err = c.cmd.Start()
-	cmdR.Close()
-	ansW.Close()
-	if err != nil {
-		t.Fatalf("start server child: %v", err)
-	}
-	go func() { c.exited <- c.cmd.Wait() }()
-	t.Cleanup(c.stop)
-	c.probe = NewProbe(cmdW, ansR)
-	c.addr = c.waitAddr(addrFile)
-	return c
+	t.Cleanup(func() {
+		for _, f := range []*os.File{cmdR, cmdW, ansR, ansW} {
+			f.Close() // a second Close only reports os.ErrClosed
+		}
+	})
+	cmd = exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.ExtraFiles = []*os.File{cmdR, ansW}
+	return cmd, cmdW, ansR, func() { cmdR.Close(); ansW.Close() }
 }
 
 // waitAddr polls for the address file the server writes atomically once it
