@@ -373,24 +373,6 @@ func TestAPanicInOneConnectionIsRecoveredAndLogged(t *testing.T) {
 	}
 }
 
-// flakyListener fails its first Accept calls, as a listener out of file
-// descriptors would.
-type flakyListener struct {
-	net.Listener
-	mu    sync.Mutex
-	fails int
-}
-
-func (l *flakyListener) Accept() (net.Conn, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.fails > 0 {
-		l.fails--
-		return nil, errors.New("accept4: too many open files")
-	}
-	return l.Listener.Accept()
-}
-
 func TestAcceptErrorsBackOffAndServingContinues(t *testing.T) {
 	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -399,14 +381,14 @@ func TestAcceptErrorsBackOffAndServingContinues(t *testing.T) {
 	}
 	rs := &running{srv: &server.Server{}, log: &syncBuffer{}}
 	rs.srv.Logger = logTo(t, rs.log, slog.LevelInfo)
-	rs.addr = servertest.Serve(t, rs.srv, &flakyListener{Listener: l, fails: 4})
+	rs.addr = servertest.Serve(t, rs.srv, servertest.FailAccepts(l, 4))
 
 	c := dial(t, rs.addr)
 	if total, err := c.Text("hi"); err != nil || total != 2 {
 		t.Fatalf("after accept errors: %d, %v", total, err)
 	}
 	for _, wait := range []string{"5ms", "10ms", "20ms", "40ms"} {
-		rs.waitLog(t, `error: accept: accept4: too many open files; retrying in `+wait+`\n`)
+		rs.waitLog(t, `error: accept: accept tcp: accept4: too many open files; retrying in `+wait+`\n`)
 	}
 }
 

@@ -3,32 +3,12 @@ package proxy
 import (
 	"bytes"
 	"errors"
-	"net"
-	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
+
+	"bytestream/final/server/servertest"
 )
-
-// flakyListener fails its first Accept calls the way a listener out of file
-// descriptors does: not a timeout, and the listener stays usable.
-type flakyListener struct {
-	net.Listener
-	mu    sync.Mutex
-	fails int
-}
-
-func (l *flakyListener) Accept() (net.Conn, error) {
-	l.mu.Lock()
-	if l.fails > 0 {
-		l.fails--
-		l.mu.Unlock()
-		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
-	}
-	l.mu.Unlock()
-	return l.Listener.Accept()
-}
 
 // The proxy used to retry only timeouts and stop serving on anything else,
 // such as a moment without file descriptors; it now pauses and retries as
@@ -38,7 +18,7 @@ func TestAcceptErrorsBackOffAndProxyingContinues(t *testing.T) {
 	u := startUpstream(t, "pong")
 	var log syncBuffer
 	p := New(Config{Upstream: u.ln.Addr().String(), Log: NewLogger(&log, LogOptions{Stable: true})})
-	ln := &flakyListener{Listener: listen(t), fails: 3}
+	ln := servertest.FailAccepts(listen(t), 3)
 	served := make(chan error, 1)
 	go func() { served <- p.Serve(ln) }()
 

@@ -9,7 +9,7 @@
 // server.ErrServerClosed.
 //
 // Start with Start. Serve does the same on a listener the test made itself
-// (one that fails or shapes what it accepts), and StartMute (mute.go) is
+// (one that shapes what it accepts, or FailAccepts), and StartMute (mute.go) is
 // the opposite of a server: a peer that accepts and reads but never
 // answers, for testing a client's timeouts.
 package servertest
@@ -19,6 +19,9 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"os"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,4 +74,31 @@ func Serve(t testing.TB, srv *server.Server, l net.Listener) string {
 		}
 	})
 	return l.Addr().String()
+}
+
+// FailAccepts wraps l so that its first n Accept calls fail the way a
+// listener out of file descriptors does (EMFILE): not a timeout, and the
+// listener stays usable. It tests an accept loop's retry policy
+// (package final/accept) in the server and in the lab's proxy alike.
+func FailAccepts(l net.Listener, n int) net.Listener {
+	return &failingListener{Listener: l, fails: n}
+}
+
+type failingListener struct {
+	net.Listener
+	mu    sync.Mutex
+	fails int
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	fail := l.fails > 0
+	if fail {
+		l.fails--
+	}
+	l.mu.Unlock()
+	if fail {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
 }
