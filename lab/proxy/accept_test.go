@@ -1,10 +1,8 @@
 package proxy
 
 import (
-	"bytes"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 
 	"bytestream/final/server/servertest"
@@ -16,7 +14,7 @@ import (
 func TestAcceptErrorsBackOffAndProxyingContinues(t *testing.T) {
 	t.Parallel()
 	u := startUpstream(t, "pong")
-	var log syncBuffer
+	var log writes
 	p := New(Config{Upstream: u.ln.Addr().String(), Log: NewLogger(&log, LogOptions{Stable: true})})
 	ln := servertest.FailAccepts(listen(t), 3)
 	served := make(chan error, 1)
@@ -35,23 +33,4 @@ func TestAcceptErrorsBackOffAndProxyingContinues(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer that the proxy's goroutines may log into
-// while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -19,6 +19,14 @@ func (w *writes) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String is everything written so far, for a test that reads the log
+// while the proxy's goroutines still write to it.
+func (w *writes) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.all, "")
+}
+
 func TestChunkLineShowsSizePiecesAndPreview(t *testing.T) {
 	t.Parallel()
 	var w writes
